@@ -1,0 +1,96 @@
+#pragma once
+// Guest-state fields a single-stepper reads or must keep consistent: the
+// interruptibility state (event shadows), the activity state, segment access
+// rights (CPL, code-segment mode), and the VM-entry check that ties the
+// pending single-step trap to RFLAGS.TF and IA32_DEBUGCTL.BTF.
+// Intel SDM Vol. 3C §25.4.1 "Guest Register State", §25.4.2 "Guest Non-Register
+// State", §27.3.1.5 "Checks on Guest Non-Register State".
+
+#include <cstdint>
+
+#include "hvstep/x86/bits.hpp"
+#include "hvstep/vmx/exit_qualification.hpp"
+
+namespace hvstep {
+inline namespace v0 {
+namespace vmx {
+
+// Guest interruptibility state (0x4824) (§25.4.2, Table "Format of Interruptibility State").
+namespace interruptibility {
+// Bit 0: the STI shadow. Does not hold back a single-step trap.
+inline constexpr x86::field<0> blocking_by_sti{};
+// Bit 1: the MOV SS / POP SS shadow. Holds back debug traps, so one step spans two instructions.
+inline constexpr x86::field<1> blocking_by_mov_ss{};
+// Bit 2: blocking by SMI (set only in SMM).
+inline constexpr x86::field<2> blocking_by_smi{};
+// Bit 3: blocking by NMI (virtual-NMI blocking when the "virtual NMIs" control is 1).
+inline constexpr x86::field<3> blocking_by_nmi{};
+// Bit 4: the exit interrupted enclave execution.
+inline constexpr x86::field<4> enclave_interruption{};
+// Bits 31:5 are reserved; VM entry fails if any is set (§27.3.1.5).
+inline constexpr std::uint64_t defined_bits = blocking_by_sti.mask | blocking_by_mov_ss.mask |
+                                              blocking_by_smi.mask | blocking_by_nmi.mask |
+                                              enclave_interruption.mask;
+}  // namespace interruptibility
+
+// Guest activity state (0x4826) (§25.4.2, "Activity state"). Which non-active
+// states a processor supports is in IA32_VMX_MISC bits 8:6 (capabilities.hpp).
+enum class activity_state : std::uint32_t { active = 0, hlt = 1, shutdown = 2, wait_for_sipi = 3 };
+
+// Segment access-rights fields (0x4814-0x4822) (§25.4.1, Table "Format of Access Rights").
+namespace segment_access_rights {
+inline constexpr x86::field<0, 4> type{};
+// Bit 4: descriptor type (0 = system, 1 = code or data).
+inline constexpr x86::field<4> s{};
+// Bits 6:5: DPL. SS.DPL is the guest's CPL (the VMCS has no CPL field, §25.4.1).
+inline constexpr x86::field<5, 2> dpl{};
+inline constexpr x86::field<7> present{};
+inline constexpr x86::field<12> avl{};
+// Bit 13: 64-bit code segment (CS only).
+inline constexpr x86::field<13> l{};
+// Bit 14: default operation size (0 = 16-bit, 1 = 32-bit).
+inline constexpr x86::field<14> db{};
+inline constexpr x86::field<15> g{};
+// Bit 16: segment unusable (a null selector was loaded).
+inline constexpr x86::field<16> unusable{};
+}  // namespace segment_access_rights
+
+// What VM entry demands of pending-debug-exceptions BS (bit 14) (§27.3.1.5,
+// "Pending debug exceptions"): the check applies only under blocking by STI,
+// blocking by MOV SS, or the HLT activity state; it then requires BS = 1 when
+// TF = 1 and BTF = 0, and BS = 0 when TF = 0 or BTF = 1. This is the check
+// behind XSA-308: arming TF inside a shadow must also set BS (or drop the shadow).
+enum class pending_bs_requirement : std::uint8_t { unchecked = 0, must_be_set = 1, must_be_clear = 2 };
+
+// `tf` is the guest RFLAGS.TF and `btf` the guest IA32_DEBUGCTL.BTF, both as
+// they will be loaded by the VM entry.
+constexpr pending_bs_requirement pending_bs_required(std::uint64_t interruptibility_state, activity_state activity,
+                                                     bool tf, bool btf) noexcept {
+    const bool checked = interruptibility::blocking_by_sti.is_set(interruptibility_state) ||
+                         interruptibility::blocking_by_mov_ss.is_set(interruptibility_state) ||
+                         activity == activity_state::hlt;
+    if (!checked) {
+        return pending_bs_requirement::unchecked;
+    }
+    return (tf && !btf) ? pending_bs_requirement::must_be_set : pending_bs_requirement::must_be_clear;
+}
+
+// Whether `pending_debug` passes the BS part of the VM-entry check above (only
+// that part: the reserved-bit and RTM checks of §27.3.1.5 are not evaluated).
+constexpr bool pending_bs_consistent(std::uint64_t interruptibility_state, activity_state activity, bool tf,
+                                     bool btf, std::uint64_t pending_debug) noexcept {
+    const bool bs = pending_debug_exceptions::bs.is_set(pending_debug);
+    switch (pending_bs_required(interruptibility_state, activity, tf, btf)) {
+        case pending_bs_requirement::unchecked:
+            return true;
+        case pending_bs_requirement::must_be_set:
+            return bs;
+        case pending_bs_requirement::must_be_clear:
+            return !bs;
+    }
+    return false;
+}
+
+}  // namespace vmx
+}  // namespace v0
+}  // namespace hvstep
