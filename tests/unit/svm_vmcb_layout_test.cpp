@@ -132,6 +132,8 @@ TEST(SvmVmcbLayout, SettersLandOnApmOffsetsOfARawPage) {
     vmcb.set_misc2_intercepts(0x0000'0101);
     vmcb.set_dr_intercepts(0x00C0'0080);
     vmcb.set_lbr_virtualization(true);
+    vmcb.set_rip(0xFFFF'8000'0000'2178);
+    vmcb.set_cr2(0x0000'7FFF'0000'2240);
 
     EXPECT_EQ(page.read<std::uint64_t>(save(0x170)), 0x0000'0000'0000'0302U);  // RFLAGS
     EXPECT_EQ(page.read<std::uint64_t>(save(0x168)), 0x0000'0000'FFFF'4FF0U);  // DR6
@@ -142,6 +144,9 @@ TEST(SvmVmcbLayout, SettersLandOnApmOffsetsOfARawPage) {
     EXPECT_EQ(page.read<std::uint32_t>(0x010), 0x0000'0101U);                  // misc2
     EXPECT_EQ(page.read<std::uint32_t>(0x004), 0x00C0'0080U);                  // DR
     EXPECT_EQ(page.read<std::uint64_t>(0x0B8), 0x1U);                          // LBR_VIRTUALIZATION_ENABLE
+    EXPECT_EQ(page.read<std::uint64_t>(save(0x178)), 0xFFFF'8000'0000'2178U);  // RIP
+    EXPECT_EQ(page.read<std::uint64_t>(save(0x240)), 0x0000'7FFF'0000'2240U);  // CR2
+    EXPECT_EQ(page.read<std::uint32_t>(0x0C0), 0U);  // a fresh page's clean field stays zero
 }
 
 TEST(SvmVmcbLayout, GettersReadApmOffsetsOfARawPage) {

@@ -92,17 +92,29 @@ constexpr bool check_intercept_setters_clear_only_intercepts_clean_bit() {
 HVSTEP_DUAL_TEST(SvmVmcbPage, InterceptSettersClearOnlyInterceptsCleanBit,
                  check_intercept_setters_clear_only_intercepts_clean_bit)
 
-// RFLAGS and EVENTINJ are "explicitly not cached" (§15.15.3): VMRUN always reads them.
+constexpr bool check_set_cr2_clears_only_cr2_clean_bit() {
+    svm::vmcb_layout vmcb{};
+    vmcb.control.vmcb_clean = all_clean;
+    svm::vmcb_page page{vmcb};
+    page.set_cr2(0x7FFF'0000'1000);
+    return vmcb.save.cr2 == 0x7FFF'0000'1000 && page.cr2() == 0x7FFF'0000'1000 &&
+           vmcb.control.vmcb_clean == all_but(svm::mask32(svm::clean::cr2));
+}
+HVSTEP_DUAL_TEST(SvmVmcbPage, SetCr2ClearsOnlyCr2CleanBit, check_set_cr2_clears_only_cr2_clean_bit)
+
+// RFLAGS, RIP and EVENTINJ are "explicitly not cached" (§15.15.3): VMRUN always reads them.
 constexpr bool check_uncached_setters_leave_clean_bits_alone() {
     svm::vmcb_layout vmcb{};
     vmcb.control.vmcb_clean = all_clean;
     svm::vmcb_page page{vmcb};
     page.set_rflags(0x302);
+    page.set_rip(0xFFFF'8000'0000'1000);
     page.set_event_injection(0x8000'0301);
-    return vmcb.save.rflags == 0x302 && page.rflags() == 0x302 && vmcb.control.event_injection == 0x8000'0301 &&
+    return vmcb.save.rflags == 0x302 && page.rflags() == 0x302 && vmcb.save.rip == 0xFFFF'8000'0000'1000 &&
+           page.rip() == 0xFFFF'8000'0000'1000 && vmcb.control.event_injection == 0x8000'0301 &&
            page.event_injection() == 0x8000'0301 && vmcb.control.vmcb_clean == all_clean;
 }
-HVSTEP_DUAL_TEST(SvmVmcbPage, RflagsAndEventInjectionAreNeverCached, check_uncached_setters_leave_clean_bits_alone)
+HVSTEP_DUAL_TEST(SvmVmcbPage, RflagsRipAndEventInjectionAreNeverCached, check_uncached_setters_leave_clean_bits_alone)
 
 constexpr bool check_setters_keep_already_cleared_bits_cleared() {
     svm::vmcb_layout vmcb{};
@@ -112,6 +124,7 @@ constexpr bool check_setters_keep_already_cleared_bits_cleared() {
     page.set_debugctl(1);
     page.set_misc1_intercepts(1);
     page.set_rflags(2);
+    page.set_cr2(3);
     return vmcb.control.vmcb_clean == 0;
 }
 HVSTEP_DUAL_TEST(SvmVmcbPage, SettersNeverSetACleanBit, check_setters_keep_already_cleared_bits_cleared)
@@ -166,6 +179,8 @@ bool touches_only(std::size_t offset, std::size_t size, Set set) {
 
 TEST(SvmVmcbPage, EachSetterWritesOnlyItsFieldAndTheCleanField) {
     EXPECT_TRUE(touches_only(0x570, 8, [](svm::vmcb_page& p) { p.set_rflags(0x2); }));
+    EXPECT_TRUE(touches_only(0x578, 8, [](svm::vmcb_page& p) { p.set_rip(0x1000); }));
+    EXPECT_TRUE(touches_only(0x640, 8, [](svm::vmcb_page& p) { p.set_cr2(0x2000); }));
     EXPECT_TRUE(touches_only(0x568, 8, [](svm::vmcb_page& p) { p.set_dr6(0xFFFF'0FF0); }));
     EXPECT_TRUE(touches_only(0x670, 8, [](svm::vmcb_page& p) { p.set_debugctl(0x2); }));
     EXPECT_TRUE(touches_only(0x0B8, 8, [](svm::vmcb_page& p) { p.set_lbr_virtualization(false); }));

@@ -8,8 +8,9 @@
 // clears exactly the bit that covers what it wrote (Figure 15-4):
 //   intercept words            -> clean::intercepts (bit 0)
 //   DR6                        -> clean::drx        (bit 6)
+//   CR2                        -> clean::cr2        (bit 9)
 //   DBGCTL, LBR virtualization -> clean::lbr        (bit 10)
-//   RFLAGS, EVENTINJ           -> none: explicitly never cached (§15.15.3)
+//   RFLAGS, RIP, EVENTINJ      -> none: explicitly never cached (§15.15.3)
 // LBR_VIRTUALIZATION_ENABLE itself is not listed in Figure 15-4; clearing the LBR bit with it is the
 // safe reading, since turning it on is what makes VMRUN load DBGCTL at all (§15.23.1), and clean
 // bits are only hints (a cleared bit merely costs a reload).
@@ -37,6 +38,7 @@ public:
     constexpr void set_rflags(std::uint64_t value) noexcept { vmcb_->save.rflags = value; }
 
     constexpr std::uint64_t rip() const noexcept { return vmcb_->save.rip; }
+    constexpr void set_rip(std::uint64_t value) noexcept { vmcb_->save.rip = value; }
     constexpr std::uint64_t rsp() const noexcept { return vmcb_->save.rsp; }
     constexpr std::uint64_t rax() const noexcept { return vmcb_->save.rax; }
     // SYSCALL clears the RFLAGS bits set here after copying RFLAGS to R11.
@@ -49,6 +51,14 @@ public:
         dirty(mask32(clean::drx));
     }
     constexpr std::uint64_t dr7() const noexcept { return vmcb_->save.dr7; }
+
+    // CR2 is what a #PF the hypervisor delivers itself must leave behind (§15.12.15: an intercepted
+    // #PF does not write CR2).
+    constexpr std::uint64_t cr2() const noexcept { return vmcb_->save.cr2; }
+    constexpr void set_cr2(std::uint64_t value) noexcept {
+        vmcb_->save.cr2 = value;
+        dirty(mask32(clean::cr2));
+    }
 
     // The guest DebugCtl; VMRUN loads it only while LBR virtualization is enabled (§15.23.1).
     constexpr std::uint64_t debugctl() const noexcept { return vmcb_->save.dbgctl; }
