@@ -1,0 +1,62 @@
+#pragma once
+// What the hooks hand back to the hypervisor's exit handler. Everything the
+// policy could write through its accessor it has written already; these are
+// the things only the hypervisor can do (report to its clients, run its own
+// handling, touch guest memory or general-purpose registers).
+
+#include <cstdint>
+
+#include "hvstep/core/step_types.hpp"
+#include "hvstep/x86/rflags.hpp"
+
+namespace hvstep {
+inline namespace v0 {
+namespace core {
+
+// Repairs of guest-visible copies of RFLAGS that the stepped instruction made
+// while hvstep's TF was set (rule "no_tf_leak"). Neither VMCS nor VMCB holds
+// R11 or guest memory, so the hypervisor applies them.
+struct guest_fixup {
+    bool clear_tf_at_stack_top = false;  // PUSHF/PUSHFD/PUSHFQ: TF is bit 8 of the image at RSP
+    bool set_r11_tf = false;             // SYSCALL copied RFLAGS into R11
+    bool r11_tf = false;
+
+    constexpr bool any() const noexcept { return clear_tf_at_stack_top || set_r11_tf; }
+    // The 16-, 32- or 64-bit flags image at the guest's RSP, repaired (bit 8
+    // lies in the lowest 16 bits whatever the operand size).
+    constexpr std::uint64_t fixed_stack_image(std::uint64_t image) const noexcept {
+        return clear_tf_at_stack_top ? x86::rflags::tf.without(image) : image;
+    }
+    constexpr std::uint64_t fixed_r11(std::uint64_t r11) const noexcept {
+        return set_r11_tf ? x86::rflags::tf.assign(r11, r11_tf) : r11;
+    }
+};
+
+// SVM-TF: a guest MOV to or from DR6 that hvstep intercepted (VMCB.DR6 holds
+// the reset pattern while the guest runs). The hypervisor performs it against
+// the guest's DR6 — the stepper's guest_dr6()/set_guest_dr6() — advances RIP
+// and calls after_emulation().
+struct dr6_access {
+    bool pending = false;
+    bool write = false;          // MOV to DR6
+    std::uint8_t gpr = 0;        // general-purpose register number (decode assists, EXITINFO1[3:0])
+    bool gpr_valid = false;      // EXITINFO1 bit 63
+};
+
+struct exit_result {
+    step_report report{};            // clients to tell; report.any() is false when none
+    bool hypervisor_handles = false;  // the exit still needs the hypervisor's normal handling
+    guest_fixup fixup{};
+    dr6_access dr6{};
+
+    constexpr bool was_step() const noexcept { return report.any(); }
+};
+
+struct emulation_result {
+    step_report report{};
+    bool guest_db_injected = false;  // the guest's own #DB(BS), owed because it owned TF
+};
+
+}  // namespace core
+}  // namespace v0
+}  // namespace hvstep

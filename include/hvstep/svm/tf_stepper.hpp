@@ -1,0 +1,261 @@
+#pragma once
+// svm::tf_stepper<Vmcb>: single-stepping on AMD SVM, which has no monitor trap
+// flag: hvstep sets the guest's RFLAGS.TF, intercepts #DB (exit code 0x41),
+// and routes each trap (core/tf_engine.hpp). This is the mechanism the Xen
+// proposal in the project's seeds describes, with what it left open closed:
+// the guest's own TF and #DB survive, hvstep's TF never reaches the guest, and
+// several clients (a debugger, an introspection engine, an NMI-window
+// detector) share one trap.
+//
+// SVM specifics, each in one place below:
+// - VMCB.DR6 is the guest's DR6 and the processor writes the #DB cause into it
+//   before the intercept (APM Vol. 2 §15.12.2). While armed, hvstep parks the
+//   guest's DR6 in the step state and runs the guest with the reset pattern, so
+//   the cause of each trap is exact; it intercepts MOV DR6 so the guest never
+//   reads the pattern (see core::dr6_access), and restores the guest's DR6 on
+//   every exit, so between exit and entry VMCB.DR6 is the guest's.
+// - ICEBP is intercepted (misc2 bit 8) so INT1 is never mistaken for a step.
+// - Branch steps need LBR virtualization for VMRUN to load DBGCTL (§15.23.1).
+// - Re-injected INT3/INTO/INT1 resume at next_rip (NRIP save, §15.7.1).
+
+#include <cstdint>
+
+#include "hvstep/core/arming.hpp"
+#include "hvstep/core/dr6_rules.hpp"
+#include "hvstep/core/hook_results.hpp"
+#include "hvstep/core/step_state.hpp"
+#include "hvstep/core/tf_engine.hpp"
+#include "hvstep/core/tf_ownership.hpp"
+#include "hvstep/svm/event_injection.hpp"
+#include "hvstep/svm/exit_code.hpp"
+#include "hvstep/svm/intercepts.hpp"
+#include "hvstep/svm/vmcb_accessor.hpp"
+#include "hvstep/x86/debugctl.hpp"
+#include "hvstep/x86/dr6.hpp"
+#include "hvstep/x86/exception.hpp"
+#include "hvstep/x86/rflags.hpp"
+
+namespace hvstep {
+inline namespace v0 {
+namespace svm {
+
+// DR6 is debug register 6 in the DR intercept word (APM Vol. 2 §15.12.1).
+inline constexpr std::uint8_t dr6_index = 6;
+inline constexpr std::uint32_t dr6_intercepts = dr_read_bit(dr6_index) | dr_write_bit(dr6_index);
+
+// EXITINFO1 of a MOV DRn intercept with decode assists: bit 63 valid, bits
+// 3:0 the general-purpose register (APM Vol. 2 §15.33.1).
+inline constexpr x86::field<63> mov_dr_info_valid{};
+inline constexpr x86::field<0, 4> mov_dr_gpr{};
+
+template <class Vmcb>
+class tf_stepper {
+    static_assert(check_vmcb_view<Vmcb>(), "see the static_asserts above for the missing member");
+
+public:
+    using accessor_type = Vmcb;
+    static constexpr core::mechanism mechanism = core::mechanism::trap_flag;
+
+    constexpr tf_stepper() noexcept = default;
+    constexpr explicit tf_stepper(core::step_state state) noexcept : state_(state) {}
+
+    constexpr core::arm_result arm(unsigned client, core::granularity g = core::granularity::instruction,
+                                   core::persistence p = core::persistence::continuous,
+                                   core::hold_events_t = core::hold_events) noexcept {
+        const auto a = core::arm(state_, client, g, p, true, false);
+        state_ = a.state;
+        return a.result;
+    }
+    template <class EventPolicy>
+    constexpr core::arm_result arm(unsigned, core::granularity, core::persistence, EventPolicy) noexcept {
+        static_assert(sizeof(EventPolicy) == 0,
+                      "hvstep: a TF policy cannot step into event handlers (delivery pushes RFLAGS with TF); "
+                      "SVM has no MTF, so hold events while stepping");
+        return core::arm_result::invalid_client;
+    }
+    constexpr void disarm(unsigned client) noexcept { state_ = core::disarm(state_, core::client_set::only(client)); }
+    constexpr void disarm_all() noexcept { state_ = core::disarm(state_, state_.armed_clients()); }
+    constexpr void claim_breakpoints(std::uint8_t dr_slots, unsigned owner) noexcept {
+        state_ = core::claim_breakpoints(state_, dr_slots, core::client_set::only(owner));
+    }
+
+    constexpr bool events_held() const noexcept { return state_.is_armed(); }
+    constexpr const core::step_state& state() const noexcept { return state_; }
+
+    constexpr std::uint64_t guest_rflags(Vmcb& vmcb) const noexcept { return core::guest_view_of_rflags(state_, vmcb.rflags()); }
+    constexpr void set_guest_rflags(Vmcb& vmcb, std::uint64_t value) noexcept {
+        const auto w = core::write_guest_rflags(state_, value);
+        state_ = w.state;
+        vmcb.set_rflags(w.real_rflags);
+    }
+    // Between on_exit() and before_entry(), VMCB.DR6 is the guest's own.
+    constexpr std::uint64_t guest_dr6(Vmcb& vmcb) const noexcept { return vmcb.dr6(); }
+    constexpr void set_guest_dr6(Vmcb& vmcb, std::uint64_t value) noexcept { vmcb.set_dr6(value); }
+
+    constexpr core::exit_result on_exit(Vmcb& vmcb) noexcept {
+        core::exit_result r{};
+        if (idle()) {
+            r.hypervisor_handles = true;
+            return r;
+        }
+        const std::uint64_t code = vmcb.exit_code();
+        const bool parked = core::has(state_, core::state_flag::dr6_parked);
+        std::uint64_t guest_dr6 = vmcb.dr6();
+        std::uint32_t conditions = 0;
+        if (parked) {
+            // What VMCB.DR6 holds now is this run's conditions and nothing else.
+            conditions = static_cast<std::uint32_t>(x86::dr6::to_conditions(guest_dr6));
+            guest_dr6 = state_.parked_guest_dr6;
+            state_ = core::with_flag(state_, core::state_flag::dr6_parked, false);
+        }
+
+        const core::tf_exit_input in = observe(vmcb, code, conditions, r);
+        const auto d = core::decide_tf_exit(state_, in);
+        if (parked || d.guest_db != 0) {
+            vmcb.set_dr6(d.guest_db != 0 ? core::merge_into_dr6(guest_dr6, d.guest_db) : guest_dr6);
+        }
+        if (d.guest_db != 0) {
+            vmcb.set_event_injection(make_event_injection(static_cast<std::uint8_t>(x86::vector::db),
+                                                          event_type::exception));
+        }
+        if (d.reinject_event) reinject(vmcb, code);
+        if (d.set_rf) vmcb.set_rflags(x86::rflags::rf.with(in.rflags));
+        state_ = d.state;
+        r.report = d.report;
+        r.hypervisor_handles = r.hypervisor_handles || d.hypervisor_handles;
+        r.fixup = core::guest_fixup{d.clear_pushed_tf, d.fix_r11, d.r11_tf};
+        return r;
+    }
+
+    constexpr core::emulation_result after_emulation(Vmcb& vmcb) noexcept {
+        const auto d = core::decide_after_emulation(state_, vmcb.rflags(), vmcb.rip());
+        if (d.guest_db != 0) {
+            vmcb.set_dr6(core::merge_into_dr6(vmcb.dr6(), d.guest_db));
+            vmcb.set_event_injection(make_event_injection(static_cast<std::uint8_t>(x86::vector::db),
+                                                          event_type::exception));
+        }
+        state_ = d.state;
+        return core::emulation_result{d.report, d.guest_db != 0};
+    }
+
+    constexpr void before_entry(Vmcb& vmcb, core::next_instruction next = core::next_instruction::unknown) noexcept {
+        if (idle()) return;
+        core::tf_entry_input in{};
+        in.rflags = vmcb.rflags();
+        const bool lbr = vmcb.lbr_virtualization();
+        const std::uint64_t debugctl = lbr ? vmcb.debugctl() : 0;
+        in.btf = x86::debugctl::btf.is_set(debugctl);
+        // SVM has no VM-entry check on TF inside an interrupt shadow; the
+        // processor itself holds a trap past a MOV-SS shadow (APM Vol. 2 §15.6).
+        in.injecting = event_valid(vmcb.event_injection());
+        in.next = next;
+
+        const bool controls_were_on = core::has(state_, core::state_flag::trap_controls);
+        const auto p = core::plan_tf_entry(state_, in);
+        state_ = p.state;
+
+        if (p.rflags != in.rflags) vmcb.set_rflags(p.rflags);
+        if (p.btf != in.btf) switch_btf(vmcb, debugctl, lbr, p.btf);
+        if (p.trap_controls != controls_were_on) switch_intercepts(vmcb, p.trap_controls);
+        if (p.trap_controls) {
+            // Park the guest's DR6 so the next #DB intercept reports its own cause only.
+            state_.parked_guest_dr6 = static_cast<std::uint32_t>(vmcb.dr6());
+            vmcb.set_dr6(x86::dr6::init_value);
+            state_ = core::with_flag(state_, core::state_flag::dr6_parked, true);
+        }
+    }
+
+private:
+    constexpr bool idle() const noexcept {
+        return !state_.is_armed() && !core::has(state_, core::state_flag::tf_forced) &&
+               !core::has(state_, core::state_flag::trap_controls);
+    }
+
+    constexpr core::tf_exit_input observe(Vmcb& vmcb, std::uint64_t code, std::uint32_t conditions, core::exit_result& r) noexcept {
+        core::tf_exit_input in{};
+        if (code == raw(exit_code::excp_db)) {
+            in.kind = core::tf_exit_kind::debug_exception;
+            in.conditions = conditions;
+            in.dr7 = vmcb.dr7();
+            in.hypervisor_intercepts = core::has_more(state_, core::more_flag::hypervisor_db_intercept);
+        } else if (code == raw(exit_code::icebp)) {
+            in.kind = core::tf_exit_kind::icebp;
+            in.hypervisor_intercepts = core::has_more(state_, core::more_flag::hypervisor_icebp_intercept);
+        } else if (is_exception(code)) {
+            in.kind = core::tf_exit_kind::exception;
+            in.vector = exception_vector(code);
+            in.hypervisor_intercepts =
+                (state_.hypervisor_exception_intercepts & exception_intercept_bit(in.vector)) != 0;
+            in.vectoring = event_valid(vmcb.exit_int_info());
+        } else if ((code == raw(dr_read_exit(dr6_index)) || code == raw(dr_write_exit(dr6_index))) &&
+                   !core::has_more(state_, core::more_flag::hypervisor_dr6_intercepts)) {
+            const std::uint64_t info = vmcb.exit_info1();
+            r.dr6 = core::dr6_access{true, code == raw(dr_write_exit(dr6_index)),
+                                     static_cast<std::uint8_t>(mov_dr_gpr.get(info)), mov_dr_info_valid.is_set(info)};
+            r.hypervisor_handles = true;
+        }
+        in.rflags = vmcb.rflags();
+        in.rip = vmcb.rip();
+        return in;
+    }
+
+    // Re-inject the intercepted exception or INT1 as the guest would have
+    // taken it. INT3, INTO and INT1 are intercepted before RIP moves past them;
+    // the handler must return after them (APM Vol. 2 §15.20, §15.7.1).
+    constexpr void reinject(Vmcb& vmcb, std::uint64_t code) noexcept {
+        const bool icebp = code == raw(exit_code::icebp);
+        const auto v = static_cast<x86::vector>(icebp ? static_cast<std::uint8_t>(x86::vector::db)
+                                                      : exception_vector(code));
+        if (icebp || v == x86::vector::bp || v == x86::vector::of) vmcb.set_rip(vmcb.next_rip());
+        if (v == x86::vector::pf) vmcb.set_cr2(vmcb.exit_info2());
+        const bool error_code = !icebp && x86::has_error_code(v);
+        vmcb.set_event_injection(make_event_injection(static_cast<std::uint8_t>(v), event_type::exception, error_code,
+                                                      static_cast<std::uint32_t>(vmcb.exit_info1())));
+    }
+
+    constexpr void switch_btf(Vmcb& vmcb, std::uint64_t debugctl, bool lbr, bool btf) noexcept {
+        if (btf && !lbr) {
+            vmcb.set_lbr_virtualization(true);
+            state_ = core::with_more_flag(state_, core::more_flag::lbr_virtualization_ours, true);
+        }
+        vmcb.set_debugctl(x86::debugctl::btf.assign(debugctl, btf));
+        if (!btf && core::has_more(state_, core::more_flag::lbr_virtualization_ours)) {
+            vmcb.set_lbr_virtualization(false);
+            state_ = core::with_more_flag(state_, core::more_flag::lbr_virtualization_ours, false);
+        }
+    }
+
+    // While armed: every exception vector but #MC, ICEBP and MOV DR6; the
+    // hypervisor's own intercepts are remembered and given back exactly.
+    constexpr void switch_intercepts(Vmcb& vmcb, bool on) noexcept {
+        const std::uint32_t misc2 = vmcb.misc2_intercepts();
+        const std::uint32_t drs = vmcb.dr_intercepts();
+        if (on) {
+            const std::uint32_t exceptions = vmcb.exception_intercepts();
+            state_.hypervisor_exception_intercepts = exceptions;
+            state_ = core::with_more_flag(state_, core::more_flag::hypervisor_db_intercept,
+                                          (exceptions & exception_intercept_bit(1)) != 0);
+            state_ = core::with_more_flag(state_, core::more_flag::hypervisor_icebp_intercept,
+                                          misc2::icebp.is_set(misc2));
+            state_ = core::with_more_flag(state_, core::more_flag::hypervisor_dr6_intercepts,
+                                          (drs & dr6_intercepts) == dr6_intercepts);
+            vmcb.set_exception_intercepts(exceptions | core::stepping_exception_intercepts);
+            vmcb.set_misc2_intercepts(static_cast<std::uint32_t>(misc2::icebp.with(misc2)));
+            vmcb.set_dr_intercepts(drs | dr6_intercepts);
+        } else {
+            vmcb.set_exception_intercepts(state_.hypervisor_exception_intercepts);
+            if (!core::has_more(state_, core::more_flag::hypervisor_icebp_intercept)) {
+                vmcb.set_misc2_intercepts(static_cast<std::uint32_t>(misc2::icebp.without(misc2)));
+            }
+            if (!core::has_more(state_, core::more_flag::hypervisor_dr6_intercepts)) {
+                vmcb.set_dr_intercepts(drs & ~dr6_intercepts);
+            }
+        }
+    }
+
+    core::step_state state_{};
+};
+
+}  // namespace svm
+}  // namespace v0
+}  // namespace hvstep

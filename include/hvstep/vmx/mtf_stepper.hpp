@@ -1,0 +1,104 @@
+#pragma once
+// vmx::mtf_stepper<Vmcs>: single-stepping with the Monitor Trap Flag (primary
+// processor-based control bit 27, SDM Vol. 3C §26.5.2). The preferred VMX
+// policy: MTF never touches RFLAGS.TF, so nothing can leak, and it can step
+// into event handlers. Use choose_mechanism() (vmx/mechanism.hpp) to see
+// whether the processor allows it.
+//
+// Hooks, in the order a hypervisor calls them:
+//   on_exit(vmcs, exit_reason)  every exit, first thing
+//   after_emulation(vmcs)       after it emulated an instruction and advanced RIP
+//   before_entry(vmcs)          last thing before VMRESUME
+// arm()/disarm() at any time; the control follows at the next entry.
+
+#include <cstdint>
+
+#include "hvstep/core/arming.hpp"
+#include "hvstep/core/hook_results.hpp"
+#include "hvstep/core/mtf_engine.hpp"
+#include "hvstep/core/step_state.hpp"
+#include "hvstep/core/tf_engine.hpp"
+#include "hvstep/vmx/controls.hpp"
+#include "hvstep/vmx/exit_reason.hpp"
+#include "hvstep/vmx/step_io.hpp"
+#include "hvstep/vmx/vmcs_accessor.hpp"
+#include "hvstep/vmx/vmcs_field.hpp"
+
+namespace hvstep {
+inline namespace v0 {
+namespace vmx {
+
+template <class Vmcs>
+class mtf_stepper {
+    static_assert(check_vmcs_accessor<Vmcs>(), "see the static_asserts above for the missing member");
+
+public:
+    using accessor_type = Vmcs;
+    static constexpr core::mechanism mechanism = core::mechanism::monitor_trap_flag;
+
+    constexpr mtf_stepper() noexcept = default;
+    constexpr explicit mtf_stepper(core::step_state state) noexcept : state_(state) {}
+
+    // MTF steps instructions only: a branch request is refused
+    // (core::arm_result::unsupported_granularity); use a TF policy for those.
+    constexpr core::arm_result arm(unsigned client, core::granularity g = core::granularity::instruction,
+                                   core::persistence p = core::persistence::continuous,
+                                   core::hold_events_t = core::hold_events) noexcept {
+        return commit(core::arm(state_, client, g, p, false, false));
+    }
+    // Step into event handlers: the step ends at the handler's first
+    // instruction (SDM Vol. 3C §26.5.2); events are not held.
+    constexpr core::arm_result arm(unsigned client, core::granularity g, core::persistence p,
+                                   core::step_into_events_t) noexcept {
+        return commit(core::arm(state_, client, g, p, false, true));
+    }
+    constexpr void disarm(unsigned client) noexcept { state_ = core::disarm(state_, core::client_set::only(client)); }
+    constexpr void disarm_all() noexcept { state_ = core::disarm(state_, state_.armed_clients()); }
+
+    // The hypervisor asks this before injecting an interrupt or NMI.
+    constexpr bool events_held() const noexcept { return core::events_held(state_); }
+    constexpr const core::step_state& state() const noexcept { return state_; }
+
+    constexpr core::exit_result on_exit(Vmcs& vmcs, std::uint32_t exit_reason_raw) noexcept {
+        core::exit_result r{};
+        const bool is_mtf = basic_reason(exit_reason_raw) == exit_reason::monitor_trap_flag;
+        const std::uint64_t rip = is_mtf ? vmcs.read(vmcs_field::guest_rip) : 0;
+        const auto d = core::decide_mtf_exit(state_, is_mtf, rip);
+        state_ = d.state;
+        r.report = d.report;
+        r.hypervisor_handles = d.hypervisor_handles;
+        return r;
+    }
+
+    constexpr core::emulation_result after_emulation(Vmcs& vmcs) noexcept {
+        const auto d = core::decide_after_emulation(state_, vmcs.read(vmcs_field::guest_rflags),
+                                                    vmcs.read(vmcs_field::guest_rip));
+        if (d.guest_db != 0) step_io::inject_guest_db(vmcs, d.guest_db);
+        state_ = d.state;
+        return core::emulation_result{d.report, d.guest_db != 0};
+    }
+
+    constexpr void before_entry(Vmcs& vmcs) noexcept {
+        if (!state_.is_armed() && !core::has(state_, core::state_flag::trap_controls)) return;
+        const bool injecting = state_.is_armed() && step_io::entry_injects_event(vmcs);
+        const auto p = core::plan_mtf_entry(state_, injecting);
+        if (p.changed) {
+            const auto controls = vmcs.read(vmcs_field::primary_processor_controls);
+            vmcs.write(vmcs_field::primary_processor_controls,
+                       primary_processor_controls::monitor_trap_flag.assign(controls, p.mtf_control));
+        }
+        state_ = p.state;
+    }
+
+private:
+    constexpr core::arm_result commit(core::arming a) noexcept {
+        state_ = a.state;
+        return a.result;
+    }
+
+    core::step_state state_{};
+};
+
+}  // namespace vmx
+}  // namespace v0
+}  // namespace hvstep

@@ -1,0 +1,78 @@
+#pragma once
+// The VMCS reads and writes both VMX policies share: turning exit fields
+// into core observations and core decisions into entry fields. No rule lives
+// here; each function is the translation of one field.
+
+#include <cstdint>
+
+#include "hvstep/core/dr6_rules.hpp"
+#include "hvstep/core/entry_consistency.hpp"
+#include "hvstep/vmx/exit_qualification.hpp"
+#include "hvstep/vmx/guest_state.hpp"
+#include "hvstep/vmx/interruption_info.hpp"
+#include "hvstep/vmx/vmcs_field.hpp"
+#include "hvstep/x86/exception.hpp"
+
+namespace hvstep {
+inline namespace v0 {
+namespace vmx {
+namespace step_io {
+
+// Exit qualification of a #DB exit → positive-polarity conditions. The
+// qualification already uses DR6's bit positions with RTM positive (SDM Vol.
+// 3C §28.2.1, Table "Exit Qualification for Debug Exceptions").
+constexpr std::uint32_t conditions_from_qualification(std::uint64_t qualification) noexcept {
+    return static_cast<std::uint32_t>(qualification & debug_qualification::defined_bits);
+}
+
+constexpr core::shadow_state shadow_from(std::uint64_t interruptibility, std::uint64_t activity) noexcept {
+    core::shadow_state s{};
+    s.blocking_by_sti = interruptibility::blocking_by_sti.is_set(interruptibility);
+    s.blocking_by_mov_ss = interruptibility::blocking_by_mov_ss.is_set(interruptibility);
+    s.halted = activity == static_cast<std::uint64_t>(activity_state::hlt);
+    return s;
+}
+
+inline constexpr std::uint32_t db_hardware_exception =
+    make_interruption_info(static_cast<std::uint8_t>(x86::vector::db), interruption_type::hardware_exception, false);
+
+// Inject the guest's #DB: VMX updates the guest DR6 neither on the exit nor on
+// injection (SDM Vol. 3C §27.6.1 "Event Injection"), so the payload is merged
+// here first (rule "dr6_merge_payload").
+template <class Vmcs>
+constexpr void inject_guest_db(Vmcs& vmcs, std::uint32_t conditions) noexcept {
+    vmcs.write_dr6(core::merge_into_dr6(vmcs.read_dr6(), conditions));
+    vmcs.write(vmcs_field::vm_entry_interruption_info, db_hardware_exception);
+}
+
+// Re-inject the event that caused this exit, unchanged in vector, type and
+// error code. Software exceptions (INT3, INTO) and INT1 need the instruction
+// length (SDM Vol. 3C §27.6.1.1); a #PF exit leaves CR2 unwritten and reports
+// the address in the exit qualification (SDM Vol. 3C §28.1 "Architectural
+// State Before a VM Exit").
+template <class Vmcs>
+constexpr void reinject_exit_event(Vmcs& vmcs, std::uint32_t exit_info) noexcept {
+    const auto type = interruption_type_of(exit_info);
+    const std::uint8_t vector = interruption_vector(exit_info);
+    const bool error_code = interruption_error_code_valid(exit_info);
+    if (error_code) {
+        vmcs.write(vmcs_field::vm_entry_exception_error_code, vmcs.read(vmcs_field::vm_exit_interruption_error_code));
+    }
+    if (type == interruption_type::software_exception || type == interruption_type::privileged_software_exception) {
+        vmcs.write(vmcs_field::vm_entry_instruction_length, vmcs.read(vmcs_field::vm_exit_instruction_length));
+    }
+    if (type == interruption_type::hardware_exception && vector == static_cast<std::uint8_t>(x86::vector::pf)) {
+        vmcs.write_cr2(vmcs.read(vmcs_field::exit_qualification));
+    }
+    vmcs.write(vmcs_field::vm_entry_interruption_info, make_interruption_info(vector, type, error_code));
+}
+
+template <class Vmcs>
+constexpr bool entry_injects_event(Vmcs& vmcs) noexcept {
+    return interruption_valid(static_cast<std::uint32_t>(vmcs.read(vmcs_field::vm_entry_interruption_info)));
+}
+
+}  // namespace step_io
+}  // namespace vmx
+}  // namespace v0
+}  // namespace hvstep
