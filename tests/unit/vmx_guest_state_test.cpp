@@ -10,7 +10,6 @@ namespace {
 
 namespace vmx = hvstep::vmx;
 using vmx::activity_state;
-using vmx::pending_bs_requirement;
 
 constexpr std::uint64_t sti = vmx::interruptibility::blocking_by_sti.mask;
 constexpr std::uint64_t mov_ss = vmx::interruptibility::blocking_by_mov_ss.mask;
@@ -39,56 +38,5 @@ constexpr bool check_access_rights_dpl_is_bits_6_to_5() {
            a::unusable.mask == 0x10000U && a::present.is_set(0xC0F3U);
 }
 HVSTEP_DUAL_TEST(VmxGuestState, AccessRightsDplIsBits6To5, check_access_rights_dpl_is_bits_6_to_5)
-
-constexpr bool check_pending_bs_is_unchecked_without_a_shadow_or_hlt() {
-    bool ok = true;
-    for (int tf = 0; tf < 2; ++tf) {
-        for (int btf = 0; btf < 2; ++btf) {
-            ok = ok &&
-                 vmx::pending_bs_required(0, activity_state::active, tf != 0, btf != 0) ==
-                     pending_bs_requirement::unchecked &&
-                 // Blocking by NMI or SMI is not a shadow.
-                 vmx::pending_bs_required(vmx::interruptibility::blocking_by_nmi.mask, activity_state::active,
-                                          tf != 0, btf != 0) == pending_bs_requirement::unchecked &&
-                 vmx::pending_bs_consistent(0, activity_state::active, tf != 0, btf != 0, bs) &&
-                 vmx::pending_bs_consistent(0, activity_state::active, tf != 0, btf != 0, 0);
-        }
-    }
-    return ok;
-}
-HVSTEP_DUAL_TEST(VmxGuestState, PendingBsIsUncheckedWithoutAShadowOrHlt,
-                 check_pending_bs_is_unchecked_without_a_shadow_or_hlt)
-
-constexpr bool check_tf_in_a_shadow_without_btf_requires_pending_bs() {
-    // XSA-308: arming TF in an STI or MOV-SS shadow without setting BS fails VM entry.
-    return vmx::pending_bs_required(sti, activity_state::active, true, false) == pending_bs_requirement::must_be_set &&
-           vmx::pending_bs_required(mov_ss, activity_state::active, true, false) ==
-               pending_bs_requirement::must_be_set &&
-           vmx::pending_bs_required(0, activity_state::hlt, true, false) == pending_bs_requirement::must_be_set &&
-           !vmx::pending_bs_consistent(sti, activity_state::active, true, false, 0) &&
-           vmx::pending_bs_consistent(sti, activity_state::active, true, false, bs);
-}
-HVSTEP_DUAL_TEST(VmxGuestState, TfInAShadowWithoutBtfRequiresPendingBs,
-                 check_tf_in_a_shadow_without_btf_requires_pending_bs)
-
-constexpr bool check_no_tf_or_btf_in_a_shadow_forbids_pending_bs() {
-    return vmx::pending_bs_required(sti, activity_state::active, false, false) ==
-               pending_bs_requirement::must_be_clear &&
-           vmx::pending_bs_required(mov_ss, activity_state::active, true, true) ==
-               pending_bs_requirement::must_be_clear &&
-           vmx::pending_bs_required(0, activity_state::hlt, false, true) == pending_bs_requirement::must_be_clear &&
-           !vmx::pending_bs_consistent(mov_ss, activity_state::active, false, false, bs) &&
-           !vmx::pending_bs_consistent(sti, activity_state::active, true, true, bs) &&
-           vmx::pending_bs_consistent(sti, activity_state::active, true, true, 0);
-}
-HVSTEP_DUAL_TEST(VmxGuestState, NoTfOrBtfInAShadowForbidsPendingBs, check_no_tf_or_btf_in_a_shadow_forbids_pending_bs)
-
-constexpr bool check_pending_bs_check_looks_only_at_bs() {
-    // Other pending bits (a breakpoint match) do not satisfy or violate the BS rule.
-    constexpr std::uint64_t b0_only = vmx::pending_debug_exceptions::b0.mask;
-    return !vmx::pending_bs_consistent(sti, activity_state::active, true, false, b0_only) &&
-           vmx::pending_bs_consistent(sti, activity_state::active, false, false, b0_only);
-}
-HVSTEP_DUAL_TEST(VmxGuestState, PendingBsCheckLooksOnlyAtBs, check_pending_bs_check_looks_only_at_bs)
 
 }  // namespace

@@ -55,41 +55,8 @@ inline constexpr x86::field<15> g{};
 inline constexpr x86::field<16> unusable{};
 }  // namespace segment_access_rights
 
-// What VM entry demands of pending-debug-exceptions BS (bit 14) (§27.3.1.5,
-// "Pending debug exceptions"): the check applies only under blocking by STI,
-// blocking by MOV SS, or the HLT activity state; it then requires BS = 1 when
-// TF = 1 and BTF = 0, and BS = 0 when TF = 0 or BTF = 1. This is the check
-// behind XSA-308: arming TF inside a shadow must also set BS (or drop the shadow).
-enum class pending_bs_requirement : std::uint8_t { unchecked = 0, must_be_set = 1, must_be_clear = 2 };
-
-// `tf` is the guest RFLAGS.TF and `btf` the guest IA32_DEBUGCTL.BTF, both as
-// they will be loaded by the VM entry.
-constexpr pending_bs_requirement pending_bs_required(std::uint64_t interruptibility_state, activity_state activity,
-                                                     bool tf, bool btf) noexcept {
-    const bool checked = interruptibility::blocking_by_sti.is_set(interruptibility_state) ||
-                         interruptibility::blocking_by_mov_ss.is_set(interruptibility_state) ||
-                         activity == activity_state::hlt;
-    if (!checked) {
-        return pending_bs_requirement::unchecked;
-    }
-    return (tf && !btf) ? pending_bs_requirement::must_be_set : pending_bs_requirement::must_be_clear;
-}
-
-// Whether `pending_debug` passes the BS part of the VM-entry check above (only
-// that part: the reserved-bit and RTM checks of §27.3.1.5 are not evaluated).
-constexpr bool pending_bs_consistent(std::uint64_t interruptibility_state, activity_state activity, bool tf,
-                                     bool btf, std::uint64_t pending_debug) noexcept {
-    const bool bs = pending_debug_exceptions::bs.is_set(pending_debug);
-    switch (pending_bs_required(interruptibility_state, activity, tf, btf)) {
-        case pending_bs_requirement::unchecked:
-            return true;
-        case pending_bs_requirement::must_be_set:
-            return bs;
-        case pending_bs_requirement::must_be_clear:
-            return !bs;
-    }
-    return false;
-}
+// The VM-entry check on pending-debug-exceptions BS inside shadows and HLT
+// (§27.3.1.5) is a step rule: it lives once, in core/entry_consistency.hpp.
 
 }  // namespace vmx
 }  // namespace v0
