@@ -14,7 +14,7 @@ namespace rflags {
 
 // Bit 1 always reads as 1 (SDM Vol. 1 §3.4.3, Figure 3-8).
 inline constexpr field<1> reserved_one{};
-// Trap flag: single-step trap after each instruction (SDM Vol. 3B §18.3.1.4; APM Vol. 2 §13.1.3.5).
+// Trap flag: single-step trap after each instruction (SDM Vol. 3B §18.3.1.4; APM Vol. 2 §13.1.4).
 inline constexpr field<8> tf{};
 // Interrupt-enable flag (SDM Vol. 3A §6.8.1).
 inline constexpr field<9> if_{};
