@@ -44,8 +44,8 @@ struct step_state {
 namespace state_flag {
 inline constexpr std::uint8_t guest_tf = 1U << 0;       // the TF the guest owns
 inline constexpr std::uint8_t guest_btf = 1U << 1;      // the DEBUGCTL.BTF the guest owns
-inline constexpr std::uint8_t tf_forced = 1U << 2;      // real RFLAGS.TF is hvstep's
-inline constexpr std::uint8_t btf_forced = 1U << 3;     // real DEBUGCTL.BTF is hvstep's
+inline constexpr std::uint8_t tf_forced = 1U << 2;      // real RFLAGS.TF and DEBUGCTL.BTF are hvstep's
+inline constexpr std::uint8_t btf_forced = 1U << 3;     // hvstep runs a branch step (real BTF=1)
 inline constexpr std::uint8_t step_into = 1U << 4;      // MTF: events are not held
 inline constexpr std::uint8_t trap_controls = 1U << 5;  // hvstep's intercepts / MTF control are on
 inline constexpr std::uint8_t dr6_parked = 1U << 6;     // VMCB.DR6 holds the reset pattern

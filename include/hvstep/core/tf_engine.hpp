@@ -69,10 +69,12 @@ struct tf_entry_plan {
 
 constexpr tf_entry_plan plan_tf_entry(step_state s, const tf_entry_input& in) noexcept {
     tf_entry_plan p{};
-    const bool was_forced = has(s, state_flag::tf_forced);
-    const bool btf_was_forced = has(s, state_flag::btf_forced);
-    if (!was_forced) s = take_tf(s, in.rflags);
-    if (!btf_was_forced) s = with_flag(s, state_flag::guest_btf, in.btf);
+    // While hvstep forces TF it owns the real BTF too; otherwise both
+    // registers hold the guest's own values.
+    if (!has(s, state_flag::tf_forced)) {
+        s = take_tf(s, in.rflags);
+        s = with_flag(s, state_flag::guest_btf, in.btf);
+    }
     const bool guest_tf = has(s, state_flag::guest_tf);
     const bool guest_btf = has(s, state_flag::guest_btf);
 
@@ -81,17 +83,19 @@ constexpr tf_entry_plan plan_tf_entry(step_state s, const tf_entry_input& in) no
     p.rflags = rflags_for_entry(s, in.rflags, force);
 
     // While forcing TF hvstep owns BTF too: a guest BTF left on would turn an
-    // instruction step into a branch step. The exception is a guest that is
-    // branch-stepping itself: its semantics win and clients get branch steps.
+    // instruction step into a branch step. The guest's own stepping wins over
+    // the clients' wish: a guest stepping instructions (TF without BTF) must
+    // see every trap, so clients then get instruction steps; a guest stepping
+    // branches (TF with BTF) keeps BTF, so clients then get branch steps.
     bool btf = guest_btf;
     if (force) {
-        const bool guest_branch_stepping = guest_tf && guest_btf;
-        btf = guest_branch_stepping || (wants_branch_step(s) && !in.shadow.any());
+        const bool clients_branch = wants_branch_step(s) && !in.shadow.any();
+        btf = guest_tf ? guest_btf : clients_branch;
     }
     p.btf = btf;
 
     s = with_flag(s, state_flag::tf_forced, force);
-    s = with_flag(s, state_flag::btf_forced, force);
+    s = with_flag(s, state_flag::btf_forced, force && btf);  // the trap will be a branch trap
     s = with_flag(s, state_flag::delivering, in.injecting);
     s.stepping = static_cast<std::uint8_t>(force ? in.next : next_instruction::unknown);
 
