@@ -11,10 +11,6 @@ namespace {
 namespace vmx = hvstep::vmx;
 using vmx::activity_state;
 
-constexpr std::uint64_t sti = vmx::interruptibility::blocking_by_sti.mask;
-constexpr std::uint64_t mov_ss = vmx::interruptibility::blocking_by_mov_ss.mask;
-constexpr std::uint64_t bs = vmx::pending_debug_exceptions::bs.mask;
-
 constexpr bool check_interruptibility_bits_sit_where_the_sdm_puts_them() {
     namespace i = vmx::interruptibility;
     return i::blocking_by_sti.mask == 0x1U && i::blocking_by_mov_ss.mask == 0x2U && i::blocking_by_smi.mask == 0x4U &&
