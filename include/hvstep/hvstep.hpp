@@ -16,6 +16,7 @@
 #include "hvstep/x86/rflags.hpp"
 
 #include "hvstep/core/arming.hpp"
+#include "hvstep/core/client_arming.hpp"
 #include "hvstep/core/db_disposition.hpp"
 #include "hvstep/core/dr6_rules.hpp"
 #include "hvstep/core/entry_consistency.hpp"

@@ -20,7 +20,7 @@
 
 #include <cstdint>
 
-#include "hvstep/core/arming.hpp"
+#include "hvstep/core/client_arming.hpp"
 #include "hvstep/core/dr6_rules.hpp"
 #include "hvstep/core/hook_results.hpp"
 #include "hvstep/core/step_state.hpp"
@@ -49,38 +49,13 @@ inline constexpr x86::field<63> mov_dr_info_valid{};
 inline constexpr x86::field<0, 4> mov_dr_gpr{};
 
 template <class Vmcb>
-class tf_stepper {
+class tf_stepper : public core::client_arming<core::mechanism::trap_flag> {
     static_assert(check_vmcb_view<Vmcb>(), "see the static_asserts above for the missing member");
+    using base = core::client_arming<core::mechanism::trap_flag>;
 
 public:
     using accessor_type = Vmcb;
-    static constexpr core::mechanism mechanism = core::mechanism::trap_flag;
-
-    constexpr tf_stepper() noexcept = default;
-    constexpr explicit tf_stepper(core::step_state state) noexcept : state_(state) {}
-
-    constexpr core::arm_result arm(unsigned client, core::granularity g = core::granularity::instruction,
-                                   core::persistence p = core::persistence::continuous,
-                                   core::hold_events_t = core::hold_events) noexcept {
-        const auto a = core::arm(state_, client, g, p, true, false);
-        state_ = a.state;
-        return a.result;
-    }
-    template <class EventPolicy>
-    constexpr core::arm_result arm(unsigned, core::granularity, core::persistence, EventPolicy) noexcept {
-        static_assert(sizeof(EventPolicy) == 0,
-                      "hvstep: a TF policy cannot step into event handlers (delivery pushes RFLAGS with TF); "
-                      "SVM has no MTF, so hold events while stepping");
-        return core::arm_result::invalid_client;
-    }
-    constexpr void disarm(unsigned client) noexcept { state_ = core::disarm(state_, core::client_set::only(client)); }
-    constexpr void disarm_all() noexcept { state_ = core::disarm(state_, state_.armed_clients()); }
-    constexpr void claim_breakpoints(std::uint8_t dr_slots, unsigned owner) noexcept {
-        state_ = core::claim_breakpoints(state_, dr_slots, core::client_set::only(owner));
-    }
-
-    constexpr bool events_held() const noexcept { return state_.is_armed(); }
-    constexpr const core::step_state& state() const noexcept { return state_; }
+    using base::base;
 
     constexpr std::uint64_t guest_rflags(Vmcb& vmcb) const noexcept { return core::guest_view_of_rflags(state_, vmcb.rflags()); }
     constexpr void set_guest_rflags(Vmcb& vmcb, std::uint64_t value) noexcept {
@@ -253,7 +228,6 @@ private:
         }
     }
 
-    core::step_state state_{};
 };
 
 }  // namespace svm

@@ -13,7 +13,7 @@
 
 #include <cstdint>
 
-#include "hvstep/core/arming.hpp"
+#include "hvstep/core/client_arming.hpp"
 #include "hvstep/core/hook_results.hpp"
 #include "hvstep/core/mtf_engine.hpp"
 #include "hvstep/core/step_state.hpp"
@@ -29,35 +29,13 @@ inline namespace v0 {
 namespace vmx {
 
 template <class Vmcs>
-class mtf_stepper {
+class mtf_stepper : public core::client_arming<core::mechanism::monitor_trap_flag> {
     static_assert(check_vmcs_accessor<Vmcs>(), "see the static_asserts above for the missing member");
+    using base = core::client_arming<core::mechanism::monitor_trap_flag>;
 
 public:
     using accessor_type = Vmcs;
-    static constexpr core::mechanism mechanism = core::mechanism::monitor_trap_flag;
-
-    constexpr mtf_stepper() noexcept = default;
-    constexpr explicit mtf_stepper(core::step_state state) noexcept : state_(state) {}
-
-    // MTF steps instructions only: a branch request is refused
-    // (core::arm_result::unsupported_granularity); use a TF policy for those.
-    constexpr core::arm_result arm(unsigned client, core::granularity g = core::granularity::instruction,
-                                   core::persistence p = core::persistence::continuous,
-                                   core::hold_events_t = core::hold_events) noexcept {
-        return commit(core::arm(state_, client, g, p, false, false));
-    }
-    // Step into event handlers: the step ends at the handler's first
-    // instruction (SDM Vol. 3C §26.5.2); events are not held.
-    constexpr core::arm_result arm(unsigned client, core::granularity g, core::persistence p,
-                                   core::step_into_events_t) noexcept {
-        return commit(core::arm(state_, client, g, p, false, true));
-    }
-    constexpr void disarm(unsigned client) noexcept { state_ = core::disarm(state_, core::client_set::only(client)); }
-    constexpr void disarm_all() noexcept { state_ = core::disarm(state_, state_.armed_clients()); }
-
-    // The hypervisor asks this before injecting an interrupt or NMI.
-    constexpr bool events_held() const noexcept { return core::events_held(state_); }
-    constexpr const core::step_state& state() const noexcept { return state_; }
+    using base::base;
 
     constexpr core::exit_result on_exit(Vmcs& vmcs, std::uint32_t exit_reason_raw) noexcept {
         core::exit_result r{};
@@ -90,13 +68,6 @@ public:
         state_ = p.state;
     }
 
-private:
-    constexpr core::arm_result commit(core::arming a) noexcept {
-        state_ = a.state;
-        return a.result;
-    }
-
-    core::step_state state_{};
 };
 
 }  // namespace vmx

@@ -14,7 +14,7 @@
 
 #include <cstdint>
 
-#include "hvstep/core/arming.hpp"
+#include "hvstep/core/client_arming.hpp"
 #include "hvstep/core/hook_results.hpp"
 #include "hvstep/core/step_state.hpp"
 #include "hvstep/core/tf_engine.hpp"
@@ -36,40 +36,13 @@ inline namespace v0 {
 namespace vmx {
 
 template <class Vmcs>
-class tf_stepper {
+class tf_stepper : public core::client_arming<core::mechanism::trap_flag> {
     static_assert(check_vmcs_accessor<Vmcs>(), "see the static_asserts above for the missing member");
+    using base = core::client_arming<core::mechanism::trap_flag>;
 
 public:
     using accessor_type = Vmcs;
-    static constexpr core::mechanism mechanism = core::mechanism::trap_flag;
-
-    constexpr tf_stepper() noexcept = default;
-    constexpr explicit tf_stepper(core::step_state state) noexcept : state_(state) {}
-
-    // Only hold_events_t is accepted: a TF step cannot follow an event into
-    // its handler without pushing hvstep's TF into the frame.
-    constexpr core::arm_result arm(unsigned client, core::granularity g = core::granularity::instruction,
-                                   core::persistence p = core::persistence::continuous,
-                                   core::hold_events_t = core::hold_events) noexcept {
-        const auto a = core::arm(state_, client, g, p, true, false);
-        state_ = a.state;
-        return a.result;
-    }
-    template <class EventPolicy>
-    constexpr core::arm_result arm(unsigned, core::granularity, core::persistence, EventPolicy) noexcept {
-        static_assert(sizeof(EventPolicy) == 0,
-                      "hvstep: a TF policy cannot step into event handlers (delivery pushes RFLAGS with TF); "
-                      "use vmx::mtf_stepper for step_into_events");
-        return core::arm_result::invalid_client;
-    }
-    constexpr void disarm(unsigned client) noexcept { state_ = core::disarm(state_, core::client_set::only(client)); }
-    constexpr void disarm_all() noexcept { state_ = core::disarm(state_, state_.armed_clients()); }
-    constexpr void claim_breakpoints(std::uint8_t dr_slots, unsigned owner) noexcept {
-        state_ = core::claim_breakpoints(state_, dr_slots, core::client_set::only(owner));
-    }
-
-    constexpr bool events_held() const noexcept { return state_.is_armed(); }
-    constexpr const core::step_state& state() const noexcept { return state_; }
+    using base::base;
 
     constexpr std::uint64_t guest_rflags(Vmcs& vmcs) const noexcept {
         return core::guest_view_of_rflags(state_, vmcs.read(vmcs_field::guest_rflags));
@@ -187,7 +160,6 @@ private:
         }
     }
 
-    core::step_state state_{};
 };
 
 }  // namespace vmx
