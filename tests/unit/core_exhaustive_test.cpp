@@ -35,7 +35,7 @@ constexpr std::uint8_t flag_bits[] = {state_flag::guest_tf, state_flag::guest_bt
                                       state_flag::btf_forced, state_flag::trap_controls};
 constexpr next_instruction stepped_catalogue[] = {next_instruction::unknown, next_instruction::ordinary,
                                                   next_instruction::pushes_flags, next_instruction::loads_flags,
-                                                  next_instruction::syscall};
+                                                  next_instruction::syscall, next_instruction::sysret};
 
 // Every state the machines can be in, up to what each machine reads. Exits
 // read the clients, the guest's TF, whether TF/BTF are forced, what was
@@ -84,8 +84,10 @@ constexpr bool for_each_entry_state(Visit visit) {
     return true;
 }
 
-constexpr bool guest_owns_bs(const step_state& s) {
-    return has(s, state_flag::guest_tf) || !has(s, state_flag::tf_forced);
+constexpr bool guest_owns_bs(const step_state& s, std::uint64_t rflags_after) {
+    return guest_owns_step_trap(has(s, state_flag::guest_tf), rflags::tf.is_set(rflags_after),
+                                static_cast<next_instruction>(s.stepping)) ||
+           !has(s, state_flag::tf_forced);
 }
 
 // Invariants of one TF exit decision.
@@ -94,7 +96,7 @@ constexpr bool tf_exit_invariants(const step_state& s, const tf_exit_input& in, 
     // Reports go only to armed clients or breakpoint owners.
     if ((d.report.clients & allowed) != d.report.clients) return false;
     // No decision leaves the hypervisor's BS in the guest's DR6.
-    if ((d.guest_db & bs) != 0 && !guest_owns_bs(s)) return false;
+    if ((d.guest_db & bs) != 0 && !guest_owns_bs(s, in.rflags)) return false;
     // A trap-class #DB is never re-injected as fault-class.
     if (d.guest_db_fault && hvstep::x86::classify_db(in.conditions, in.dr7) != hvstep::x86::db_class::fault) {
         return false;
@@ -103,7 +105,7 @@ constexpr bool tf_exit_invariants(const step_state& s, const tf_exit_input& in, 
         // A guest-owned #DB is never dropped.
         const std::uint32_t routable = in.conditions & routable_conditions;
         std::uint32_t guest_owned = routable & ~bs & ~static_cast<std::uint32_t>(s.host_breakpoints);
-        if ((routable & bs) != 0 && guest_owns_bs(s)) guest_owned |= bs;
+        if ((routable & bs) != 0 && guest_owns_bs(s, in.rflags)) guest_owned |= bs;
         if (guest_owned != 0 && d.guest_db != guest_owned && !d.hypervisor_handles) return false;
         // Only the guest's conditions are ever injected.
         if ((d.guest_db & ~guest_owned) != 0) return false;
@@ -157,9 +159,10 @@ constexpr bool check_tf_exit_slice() {
 template <unsigned Next>
 constexpr bool check_tf_entry_slice() {
     return for_each_entry_state([](const step_state& s) {
-        constexpr next_instruction nexts[] = {next_instruction::unknown, next_instruction::ordinary,
+        constexpr next_instruction nexts[] = {next_instruction::unknown,      next_instruction::ordinary,
                                               next_instruction::pushes_flags, next_instruction::loads_flags,
-                                              next_instruction::syscall, next_instruction::software_interrupt};
+                                              next_instruction::syscall,      next_instruction::software_interrupt,
+                                              next_instruction::sysret};
         for (unsigned bits = 0; bits < 128; ++bits) {
             tf_entry_input in{};
             in.rflags = rflags::reserved_one.mask | ((bits & 1U) != 0 ? rflags::tf.mask : 0);
@@ -223,6 +226,7 @@ static_assert(check_tf_entry_slice<2>(), "entry plans: PUSHF");
 static_assert(check_tf_entry_slice<3>(), "entry plans: POPF/IRET/SYSRET");
 static_assert(check_tf_entry_slice<4>(), "entry plans: SYSCALL");
 static_assert(check_tf_entry_slice<5>(), "entry plans: INT n");
+static_assert(check_tf_entry_slice<6>(), "entry plans: SYSRET");
 static_assert(check_mtf_machine());
 
 TEST(Exhaustive, TfExitInvariantsHoldForEveryStateAndObservation) {
@@ -230,7 +234,8 @@ TEST(Exhaustive, TfExitInvariantsHoldForEveryStateAndObservation) {
 }
 TEST(Exhaustive, EveryVmxEntryPlanPassesTheBsCheckAndPushesNoHvstepTf) {
     bool (*volatile opaque[])() = {&check_tf_entry_slice<0>, &check_tf_entry_slice<1>, &check_tf_entry_slice<2>,
-                                   &check_tf_entry_slice<3>, &check_tf_entry_slice<4>, &check_tf_entry_slice<5>};
+                                   &check_tf_entry_slice<3>, &check_tf_entry_slice<4>, &check_tf_entry_slice<5>,
+                                   &check_tf_entry_slice<6>};
     for (auto f : opaque) EXPECT_TRUE(f());
 }
 TEST(Exhaustive, MtfMachineIsDefinedEverywhere) {

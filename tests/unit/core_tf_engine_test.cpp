@@ -230,12 +230,17 @@ constexpr bool check_syscall_r11_carries_guest_tf() {
 }
 HVSTEP_DUAL_TEST(TfEngine, SyscallR11CarriesGuestTf, check_syscall_r11_carries_guest_tf)
 
-constexpr bool check_sysret_loading_tf_gives_it_to_guest() {
+// SYSRET loading TF=1 traps right after SYSRET: that trap is the guest's
+// already (unlike POPF's, which comes after the next instruction).
+constexpr bool check_sysret_loading_tf_traps_at_once() {
     const auto p = plan_tf_entry(armed_state(), entry(plain, classify_next(hvstep::x86::instruction_kind::sysret)));
     const auto d = decide_tf_exit(p.state, db_exit(bs, with_tf));
-    return has(d.state, state_flag::guest_tf) && d.guest_db == 0;
+    const auto p0 = plan_tf_entry(armed_state(), entry(plain, next_instruction::sysret));
+    const auto d0 = decide_tf_exit(p0.state, db_exit(bs, plain));
+    return has(d.state, state_flag::guest_tf) && d.guest_db == bs && d.report.any() &&
+           !has(d0.state, state_flag::guest_tf) && d0.guest_db == 0;
 }
-HVSTEP_DUAL_TEST(TfEngine, SysretLoadingTfGivesItToGuest, check_sysret_loading_tf_gives_it_to_guest)
+HVSTEP_DUAL_TEST(TfEngine, SysretLoadingTfTrapsAtOnce, check_sysret_loading_tf_traps_at_once)
 
 constexpr bool check_sysenter_keeps_guest_tf() {
     const auto p = plan_tf_entry(armed_state(), entry(with_tf, classify_next(hvstep::x86::instruction_kind::sysenter)));
@@ -356,11 +361,26 @@ constexpr bool check_events_held_while_armed() {
 }
 HVSTEP_DUAL_TEST(MtfEngine, EventsHeldWhileArmed, check_events_held_while_armed)
 
+// An MTF exit after every client disarmed, before the entry that turns the
+// control off, is hvstep's own and consumed; one hvstep never asked for is
+// the hypervisor's.
 constexpr bool check_stale_mtf_exit_is_consumed() {
-    const auto d = decide_mtf_exit(step_state{}, true, 0);
+    auto s = arm(step_state{}, 0, granularity::instruction, persistence::continuous, false, false).state;
+    s = disarm(plan_mtf_entry(s, false).state, client_set::only(0));
+    const auto stale = decide_mtf_exit(s, true, 0);
+    const auto never_asked = decide_mtf_exit(step_state{}, true, 0);
     const auto other = decide_mtf_exit(step_state{}, false, 0);
-    return !d.report.any() && !d.hypervisor_handles && other.hypervisor_handles;
+    return !stale.report.any() && !stale.hypervisor_handles && never_asked.hypervisor_handles &&
+           !never_asked.report.any() && other.hypervisor_handles;
 }
 HVSTEP_DUAL_TEST(MtfEngine, StaleMtfExitIsConsumed, check_stale_mtf_exit_is_consumed)
+
+constexpr bool check_mtf_keeps_hypervisors_control() {
+    auto s = arm(step_state{}, 0, granularity::instruction, persistence::continuous, false, false).state;
+    s = record_hypervisor_mtf(plan_mtf_entry(s, false).state, true);
+    const auto d = decide_mtf_exit(s, true, 0x10);
+    return d.report.any() && d.hypervisor_handles && mtf_control_after_disarm(d.state);
+}
+HVSTEP_DUAL_TEST(MtfEngine, MtfKeepsHypervisorsControl, check_mtf_keeps_hypervisors_control)
 
 }  // namespace

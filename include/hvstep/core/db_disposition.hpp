@@ -44,9 +44,12 @@ struct db_disposition {
 
 // Rule "db_route". `conditions` come from the exit (positive polarity);
 // `dr7` is the guest's; `rip` the exit's RIP; `db_intercept_is_hypervisors`
-// says the hypervisor intercepts #DB for its own reasons too.
+// says the hypervisor intercepts #DB for its own reasons too;
+// `guest_tf_trap` says the guest's own TF raises this single-step trap
+// (tf_ownership.hpp, guest_owns_step_trap: its TF at the start of the
+// instruction, or a TF that SYSRET loaded).
 constexpr db_disposition route_db(const step_state& s, mechanism m, std::uint32_t conditions, std::uint64_t dr7,
-                                  std::uint64_t rip, bool db_intercept_is_hypervisors) noexcept {
+                                  std::uint64_t rip, bool db_intercept_is_hypervisors, bool guest_tf_trap) noexcept {
     db_disposition d{};
     const std::uint32_t bs = static_cast<std::uint32_t>(x86::dr6::bs.mask);
     const std::uint32_t hits = static_cast<std::uint32_t>(x86::dr6::breakpoint_hits.mask);
@@ -58,7 +61,7 @@ constexpr db_disposition route_db(const step_state& s, mechanism m, std::uint32_
     if ((conditions & bs) != 0) {
         const bool forced = m == mechanism::trap_flag && has(s, state_flag::tf_forced);
         clients_step = forced && s.is_armed();
-        const bool guest_owned = m == mechanism::monitor_trap_flag || has(s, state_flag::guest_tf) || !forced;
+        const bool guest_owned = m == mechanism::monitor_trap_flag || guest_tf_trap || !forced;
         if (guest_owned) guest_part |= bs;
     }
 
@@ -81,6 +84,13 @@ constexpr db_disposition route_db(const step_state& s, mechanism m, std::uint32_
     d.hypervisor_handles = !clients_step && clients_part == 0 && db_intercept_is_hypervisors;
     if (d.hypervisor_handles) d.guest_conditions = 0;
     return d;
+}
+
+// The same, when the guest's TF at the start of the instruction is all that
+// decides (no SYSRET was stepped).
+constexpr db_disposition route_db(const step_state& s, mechanism m, std::uint32_t conditions, std::uint64_t dr7,
+                                  std::uint64_t rip, bool db_intercept_is_hypervisors) noexcept {
+    return route_db(s, m, conditions, dr7, rip, db_intercept_is_hypervisors, has(s, state_flag::guest_tf));
 }
 
 }  // namespace core

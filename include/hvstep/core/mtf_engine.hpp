@@ -15,7 +15,10 @@
 //   -------+------------------------+---------------------------------------
 //   armed  | MTF exit               | report (instruction, or event_delivery if
 //          |                        | the entry injected), retire one-step clients
-//   idle   | MTF exit               | stale: consume it; the control goes off at entry
+//   idle   | MTF exit, control set  | stale: consume it; the control goes off at entry
+//          | by hvstep              |
+//   any    | MTF exit the hypervisor| the hypervisor's too (its own MTF control, or a
+//          | asked for              | pending-MTF injection, SDM §27.6.2)
 //   any    | other exit             | the hypervisor's
 //   armed  | before entry           | MTF control on; events held unless step-into
 //   idle   | before entry           | MTF control off if hvstep set it
@@ -61,6 +64,9 @@ constexpr mtf_exit_decision decide_mtf_exit(step_state s, bool is_mtf_exit, std:
         d.hypervisor_handles = true;
         return d;
     }
+    // hvstep never asked for an MTF exit it did not set the control for.
+    d.hypervisor_handles =
+        !has(s, state_flag::trap_controls) || has_more(s, more_flag::hypervisor_mtf);
     if (s.is_armed()) {
         const auto cause = has(s, state_flag::delivering) ? step_cause::event_delivery : step_cause::instruction;
         d.report = step_report{s.armed_clients(), cause, rip};
@@ -70,6 +76,13 @@ constexpr mtf_exit_decision decide_mtf_exit(step_state s, bool is_mtf_exit, std:
     d.state = s;
     return d;
 }
+
+// When hvstep turns the control on, whether the hypervisor had it on already;
+// turning it off then leaves it on (rule "mtf_keeps_hypervisors_control").
+constexpr step_state record_hypervisor_mtf(step_state s, bool control_was_on) noexcept {
+    return with_more_flag(s, more_flag::hypervisor_mtf, control_was_on);
+}
+constexpr bool mtf_control_after_disarm(const step_state& s) noexcept { return has_more(s, more_flag::hypervisor_mtf); }
 
 // Rule "events_held": while a step is armed, interrupt and NMI injection wait
 // (as Xen does and KVM's KVM_GUESTDBG_BLOCKIRQ offers), unless an MTF client

@@ -22,8 +22,9 @@ constexpr next_instruction classify_next(x86::instruction_kind kind) noexcept {
             return next_instruction::pushes_flags;
         case x86::instruction_kind::popf:
         case x86::instruction_kind::iret:
-        case x86::instruction_kind::sysret:
             return next_instruction::loads_flags;
+        case x86::instruction_kind::sysret:
+            return next_instruction::sysret;
         case x86::instruction_kind::syscall:
             return next_instruction::syscall;
         case x86::instruction_kind::int_n:

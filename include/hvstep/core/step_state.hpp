@@ -60,6 +60,8 @@ inline constexpr std::uint8_t hypervisor_dr6_intercepts = 1U << 1;
 inline constexpr std::uint8_t hypervisor_db_intercept = 1U << 2;
 // Not the hypervisor's: hvstep turned LBR virtualization on for a branch step.
 inline constexpr std::uint8_t lbr_virtualization_ours = 1U << 3;
+// The hypervisor had the MTF control on itself when hvstep armed.
+inline constexpr std::uint8_t hypervisor_mtf = 1U << 4;
 }  // namespace more_flag
 
 constexpr bool has(const step_state& s, std::uint8_t flag) noexcept { return (s.flags & flag) != 0; }

@@ -87,7 +87,8 @@ enum class next_instruction : std::uint8_t {
     unknown,             // treated as `ordinary`; the PUSHF/SYSCALL fix-ups then cannot happen
     ordinary,            // leaves TF alone and does not copy RFLAGS anywhere the guest sees
     pushes_flags,        // PUSHF/PUSHFD/PUSHFQ: the flags image lands on the stack
-    loads_flags,         // POPF, IRET, SYSRET: TF after it is the value it loaded
+    loads_flags,         // POPF, IRET: TF after it is the value it loaded; a loaded 1 traps after the next
+    sysret,              // SYSRET: loads RFLAGS from R11, and a loaded TF=1 traps right after SYSRET itself
     syscall,             // SYSCALL: RFLAGS (with TF) is copied into R11, then masked by SFMASK
     software_interrupt,  // INT n: pushes RFLAGS and cannot be intercepted on VMX
 };

@@ -173,8 +173,12 @@ constexpr tf_exit_decision decide_tf_exit(step_state s, const tf_exit_input& in)
     }
 
     tf_exit_decision d{};
+    const bool forced = has(s, state_flag::tf_forced);
+    const bool real_tf_after = x86::rflags::tf.is_set(in.rflags);
+    const auto stepped = static_cast<next_instruction>(s.stepping);
+    const bool guest_trap = guest_owns_step_trap(has(s, state_flag::guest_tf), real_tf_after, stepped);
     const db_disposition route =
-        route_db(s, mechanism::trap_flag, in.conditions, in.dr7, in.rip, in.hypervisor_intercepts);
+        route_db(s, mechanism::trap_flag, in.conditions, in.dr7, in.rip, in.hypervisor_intercepts, guest_trap);
     d.report = route.report;
     d.guest_db = route.guest_conditions;
     d.guest_db_fault = route.guest_fault_class;
@@ -183,9 +187,8 @@ constexpr tf_exit_decision decide_tf_exit(step_state s, const tf_exit_input& in)
 
     // A BS trap means the stepped instruction completed with hvstep's TF.
     const bool completed = (in.conditions & static_cast<std::uint32_t>(x86::dr6::bs.mask)) != 0;
-    if (completed && has(s, state_flag::tf_forced)) {
+    if (completed && forced) {
         const bool guest_tf_before = has(s, state_flag::guest_tf);
-        const auto stepped = static_cast<next_instruction>(s.stepping);
         d.clear_pushed_tf = stepped == next_instruction::pushes_flags && !guest_tf_before;
         d.fix_r11 = stepped == next_instruction::syscall;
         d.r11_tf = guest_tf_before;

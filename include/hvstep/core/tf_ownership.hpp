@@ -12,7 +12,7 @@
 //
 //   stepped instruction   | real TF after | guest owns after
 //   ----------------------+---------------+------------------------------
-//   loads_flags           | v             | v            (the loaded value)
+//   loads_flags, sysret   | v             | v            (the loaded value)
 //   anything else         | 0             | 0            (SYSCALL's SFMASK or an event
 //                         |               |               delivery cleared it, as natively)
 //   anything else         | 1             | unchanged    (TF untouched by the instruction)
@@ -29,8 +29,17 @@ namespace core {
 
 // Rule "tf_owned_after_step" (table above).
 constexpr bool guest_tf_after_step(bool guest_tf_before, bool real_tf_after, next_instruction stepped) noexcept {
-    if (stepped == next_instruction::loads_flags) return real_tf_after;
+    if (stepped == next_instruction::loads_flags || stepped == next_instruction::sysret) return real_tf_after;
     return real_tf_after && guest_tf_before;
+}
+
+// Rule "sysret_traps_at_once": the single-step trap after an instruction is
+// the guest's when its TF was 1 at the start of the instruction — except that
+// SYSRET loading TF=1 traps right after SYSRET (SDM Vol. 2B SYSRET, Operation;
+// the reason Linux returns with IRET whenever TF is set), so that trap is the
+// guest's too.
+constexpr bool guest_owns_step_trap(bool guest_tf_before, bool real_tf_after, next_instruction stepped) noexcept {
+    return guest_tf_before || (stepped == next_instruction::sysret && real_tf_after);
 }
 
 // Rule "tf_guest_view": while hvstep forces TF (or BTF), the guest-visible

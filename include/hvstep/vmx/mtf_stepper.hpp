@@ -60,12 +60,17 @@ public:
         if (!state_.is_armed() && !core::has(state_, core::state_flag::trap_controls)) return;
         const bool injecting = state_.is_armed() && step_io::entry_injects_event(vmcs);
         const auto p = core::plan_mtf_entry(state_, injecting);
+        state_ = p.state;
         if (p.changed) {
             const auto controls = vmcs.read(vmcs_field::primary_processor_controls);
-            vmcs.write(vmcs_field::primary_processor_controls,
-                       primary_processor_controls::monitor_trap_flag.assign(controls, p.mtf_control));
+            const bool was_on = primary_processor_controls::monitor_trap_flag.is_set(controls);
+            if (p.mtf_control) state_ = core::record_hypervisor_mtf(state_, was_on);
+            const bool value = p.mtf_control || core::mtf_control_after_disarm(state_);
+            if (value != was_on) {
+                vmcs.write(vmcs_field::primary_processor_controls,
+                           primary_processor_controls::monitor_trap_flag.assign(controls, value));
+            }
         }
-        state_ = p.state;
     }
 
 };
