@@ -40,6 +40,7 @@
 #include <memory>
 
 #include "dual_test.hpp"
+#include "hvstep/core/next_instruction.hpp"
 #include "hvstep/svm/event_injection.hpp"
 #include "hvstep/svm/exit_code.hpp"
 #include "hvstep/svm/intercepts.hpp"
@@ -446,6 +447,21 @@ constexpr bool check_pushf_fixup_only_when_guest_did_not_own_tf() {
     return fixed && !y.fixup.any() && injected(g.vmcb, 1);
 }
 HVSTEP_DUAL_TEST(SvmTfStepper, PushfFixupOnlyWhenGuestDidNotOwnTf, check_pushf_fixup_only_when_guest_did_not_own_tf)
+
+// BUG: `pop ss; pushfd` (the classic anti-debug probe): the processor holds
+// the trap after POP SS past PUSHFD, so PUSHFD pushes hvstep's TF; the hint
+// describes only POP SS, and no repair is asked for. (SVM could intercept
+// PUSHF, misc1 bit 16, but the policy does not.)
+constexpr bool check_pushf_shadowed_by_pop_ss_is_repaired() {
+    const std::uint8_t code[] = {0x17, 0x9C};
+    auto r = armed(rflags_if, core::classify_next(code, sizeof code, x86::code_size::bits32));
+    db_exit(r.vmcb, dr6_init | dr6_bs, rflags_if | tf, 0x1002);
+    const auto x = r.s.on_exit(r.vmcb);
+    return x.was_step() && x.fixup.clear_tf_at_stack_top;
+}
+TEST(SvmTfStepper, DISABLED_PushfShadowedByPopSsIsRepaired) {
+    EXPECT_TRUE(hvstep_test::run_at_runtime(&check_pushf_shadowed_by_pop_ss_is_repaired));
+}
 
 constexpr bool check_intercepted_gp_reinjected_with_error_code_and_no_tf() {
     auto r = armed(rflags_if);

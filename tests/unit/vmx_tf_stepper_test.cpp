@@ -41,6 +41,7 @@
 
 #include "dual_test.hpp"
 #include "hvstep/core/entry_consistency.hpp"
+#include "hvstep/core/next_instruction.hpp"
 #include "hvstep/core/tf_engine.hpp"
 #include "hvstep/vmx/controls.hpp"
 #include "hvstep/vmx/exit_qualification.hpp"
@@ -440,6 +441,23 @@ constexpr bool check_pushf_fixup_only_when_guest_did_not_own_tf() {
 }
 HVSTEP_DUAL_TEST(VmxTfStepper, PushfFixupOnlyWhenGuestDidNotOwnTf, check_pushf_fixup_only_when_guest_did_not_own_tf)
 
+// BUG: the classic anti-debug probe `pop ss; pushfd; test byte [esp+1], 1`:
+// the trap after POP SS is held past PUSHFD (SDM Vol. 3A §6.8.3), so one step
+// covers both and PUSHFD pushes hvstep's TF. The hint describes only the
+// instruction at RIP (POP SS: ordinary), so no PUSHF repair is asked for and
+// the guest sees TF=1 on its stack.
+constexpr bool check_pushf_shadowed_by_pop_ss_is_repaired() {
+    const std::uint8_t code[] = {0x17, 0x9C};  // pop ss; pushfd (32-bit code)
+    const next hint = core::classify_next(code, sizeof code, x86::code_size::bits32);
+    auto r = armed(rflags_if, hint);
+    // POP SS ran (trap held), PUSHFD ran with TF=1, then the trap: RIP after PUSHFD.
+    const auto x = r.s.on_exit(r.vmcs, db_exit(r.vmcs, q_bs, rflags_if | tf, 0x1002));
+    return x.was_step() && x.fixup.clear_tf_at_stack_top;
+}
+TEST(VmxTfStepper, DISABLED_PushfShadowedByPopSsIsRepaired) {
+    EXPECT_TRUE(hvstep_test::run_at_runtime(&check_pushf_shadowed_by_pop_ss_is_repaired));
+}
+
 // An exception hvstep intercepted is re-injected as it was, the step ends in
 // its delivery, and the re-injecting entry carries the guest's TF, not hvstep's.
 constexpr bool check_intercepted_gp_reinjected_with_error_code_and_no_tf() {
@@ -571,7 +589,9 @@ HVSTEP_DUAL_TEST(VmxTfStepper, MovSsShadowSetsPendingBs, check_mov_ss_shadow_set
 // The hypervisor clears the shadow, but hvstep's BS stays pending in the VMCS:
 // the next entry delivers it at once, before the next instruction runs, which
 // becomes a second report for the same instruction — with the next
-// instruction's fix-ups (here a PUSHF image repair) applied although it never ran.
+// instruction's fix-ups (here a PUSHF image repair) applied although it never ran
+// (a non-vectoring entry delivers pending BS outside MOV-SS blocking, SDM Vol. 3C
+// "Delivery of Pending Debug Exceptions after VM Entry").
 constexpr bool check_emulated_instruction_in_mov_ss_shadow_leaves_no_pending_bs() {
     auto v = guest_at(rflags_if);
     v.poke(F::guest_interruptibility_state, mov_ss);
@@ -591,9 +611,10 @@ TEST(VmxTfStepper, DISABLED_EmulatedInstructionInMovSsShadowLeavesNoPendingBs) {
     EXPECT_TRUE(hvstep_test::run_at_runtime(&check_emulated_instruction_in_mov_ss_shadow_leaves_no_pending_bs));
 }
 
-// BUG: after a trap-like exit (APIC write, SDM Vol. 3C §30.4.3.3) the trap of
-// the completed instruction waits in pending BS and the next entry delivers it
-// at once, before the instruction at RIP runs. hvstep routes that #DB with the
+// BUG: after a trap-like exit (SDM Vol. 3C "APIC-Write VM Exits") the trap of
+// the completed instruction waits in pending BS ("Saving Non-Register State")
+// and the next, non-vectoring entry delivers it at once, before the
+// instruction at RIP runs ("Delivery of Pending Debug Exceptions after VM Entry"). hvstep routes that #DB with the
 // hint given for the instruction at RIP: a PUSHF that never ran gets its
 // "image" repaired (the hypervisor clears bit 8 of whatever is at RSP) and a
 // POPF that never ran hands the guest hvstep's TF.
