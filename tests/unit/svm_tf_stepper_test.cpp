@@ -459,9 +459,7 @@ constexpr bool check_pushf_shadowed_by_pop_ss_is_repaired() {
     const auto x = r.s.on_exit(r.vmcb);
     return x.was_step() && x.fixup.clear_tf_at_stack_top;
 }
-TEST(SvmTfStepper, DISABLED_PushfShadowedByPopSsIsRepaired) {
-    EXPECT_TRUE(hvstep_test::run_at_runtime(&check_pushf_shadowed_by_pop_ss_is_repaired));
-}
+HVSTEP_DUAL_TEST(SvmTfStepper, PushfShadowedByPopSsIsRepaired, check_pushf_shadowed_by_pop_ss_is_repaired)
 
 constexpr bool check_intercepted_gp_reinjected_with_error_code_and_no_tf() {
     auto r = armed(rflags_if);
@@ -744,9 +742,7 @@ constexpr bool check_db_handed_to_hypervisor_keeps_its_cause_in_vmcb_dr6() {
     const auto x = s.on_exit(v);
     return x.hypervisor_handles && !x.was_step() && x86::dr6::bs.is_set(v.peek(S::dr6));
 }
-TEST(SvmTfStepper, DISABLED_DbHandedToHypervisorKeepsItsCauseInVmcbDr6) {
-    EXPECT_TRUE(hvstep_test::run_at_runtime(&check_db_handed_to_hypervisor_keeps_its_cause_in_vmcb_dr6));
-}
+HVSTEP_DUAL_TEST(SvmTfStepper, DbHandedToHypervisorKeepsItsCauseInVmcbDr6, check_db_handed_to_hypervisor_keeps_its_cause_in_vmcb_dr6)
 
 // Reserved DR6 bits (bits 63:32, bit 12) are not conditions and reach nobody.
 constexpr bool check_reserved_dr6_bits_are_dropped() {

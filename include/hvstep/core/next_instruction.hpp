@@ -37,9 +37,16 @@ constexpr next_instruction classify_next(x86::instruction_kind kind) noexcept {
     }
 }
 
+// MOV SS and POP SS hold the single-step trap until after the next
+// instruction (SDM Vol. 3A §6.8.3), so one step covers the pair and what
+// matters is the second instruction: `pop ss; pushfd` pushes the TF of the
+// step (the classic anti-debugger probe). MOV SS itself never touches TF.
 constexpr next_instruction classify_next(const std::uint8_t* bytes, std::size_t available,
                                          x86::code_size size) noexcept {
-    return classify_next(x86::classify_instruction(bytes, available, size).kind);
+    const auto first = x86::classify_instruction(bytes, available, size);
+    if (!x86::opens_mov_ss_shadow(first.kind)) return classify_next(first.kind);
+    if (first.length == 0 || first.length >= available) return next_instruction::unknown;
+    return classify_next(x86::classify_instruction(bytes + first.length, available - first.length, size).kind);
 }
 
 }  // namespace core

@@ -69,9 +69,10 @@ struct tf_entry_plan {
 
 constexpr tf_entry_plan plan_tf_entry(step_state s, const tf_entry_input& in) noexcept {
     tf_entry_plan p{};
+    const bool was_forced = has(s, state_flag::tf_forced);
     // While hvstep forces TF it owns the real BTF too; otherwise both
     // registers hold the guest's own values.
-    if (!has(s, state_flag::tf_forced)) {
+    if (!was_forced) {
         s = take_tf(s, in.rflags);
         s = with_flag(s, state_flag::guest_btf, in.btf);
     }
@@ -97,7 +98,14 @@ constexpr tf_entry_plan plan_tf_entry(step_state s, const tf_entry_input& in) no
     s = with_flag(s, state_flag::tf_forced, force);
     s = with_flag(s, state_flag::btf_forced, force && btf);  // the trap will be a branch trap
     s = with_flag(s, state_flag::delivering, in.injecting);
-    s.stepping = static_cast<std::uint8_t>(force ? in.next : next_instruction::unknown);
+    // A single-step trap already pending outside a MOV-SS shadow (left by a
+    // trap-like exit, SDM Vol. 3C "Saving Non-Register State") is delivered at
+    // entry, before the instruction at RIP runs: the next #DB belongs to the
+    // instruction that completed, so its description stays.
+    const bool trap_pending_at_entry = was_forced && in.pending_bs && !in.shadow.blocking_by_mov_ss;
+    if (!trap_pending_at_entry) {
+        s.stepping = static_cast<std::uint8_t>(force ? in.next : next_instruction::unknown);
+    }
 
     p.trap_controls = s.is_armed();
     s = with_flag(s, state_flag::trap_controls, p.trap_controls);
@@ -204,7 +212,8 @@ constexpr tf_exit_decision decide_tf_exit(step_state s, const tf_exit_input& in)
 struct emulation_decision {
     step_state state{};
     step_report report{};
-    std::uint32_t guest_db = 0;  // #DB(BS) owed to the guest, trap-class
+    std::uint32_t guest_db = 0;          // #DB(BS) owed to the guest, trap-class
+    bool consume_pending_trap = false;   // a pending single-step trap (VMX) is this instruction's: drop it
 };
 
 // Rule "emulated_instruction_completes_step": an instruction the hypervisor
@@ -222,6 +231,10 @@ constexpr emulation_decision decide_after_emulation(step_state s, std::uint64_t 
                                                         : x86::rflags::tf.is_set(real_rflags);
     if (s.is_armed()) d.report = step_report{s.armed_clients(), step_cause::emulated_instruction, rip};
     if (guest_tf) d.guest_db = static_cast<std::uint32_t>(x86::dr6::bs.mask);
+    // A trap pending for this instruction (a MOV-SS pair whose second half was
+    // emulated) is now reported or injected: left pending it would be
+    // delivered again at entry, before the next instruction runs.
+    d.consume_pending_trap = guest_tf || has(s, state_flag::tf_forced);
     d.state = retire_reported(s, d.report.clients);
     return d;
 }

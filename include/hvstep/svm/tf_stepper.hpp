@@ -86,7 +86,11 @@ public:
 
         const core::tf_exit_input in = observe(vmcb, code, conditions, r);
         const auto d = core::decide_tf_exit(state_, in);
-        if (parked || d.guest_db != 0) {
+        if (in.kind == core::tf_exit_kind::debug_exception && d.hypervisor_handles) {
+            // The hypervisor's own #DB handling sees what the processor would
+            // have left in DR6 without hvstep: the guest's DR6 plus this cause.
+            vmcb.set_dr6(core::merge_into_dr6(guest_dr6, conditions));
+        } else if (parked || d.guest_db != 0) {
             vmcb.set_dr6(d.guest_db != 0 ? core::merge_into_dr6(guest_dr6, d.guest_db) : guest_dr6);
         }
         if (d.guest_db != 0) {

@@ -51,6 +51,7 @@ public:
     constexpr core::emulation_result after_emulation(Vmcs& vmcs) noexcept {
         const auto d = core::decide_after_emulation(state_, vmcs.read(vmcs_field::guest_rflags),
                                                     vmcs.read(vmcs_field::guest_rip));
+        if (d.consume_pending_trap) step_io::consume_pending_step_trap(vmcs);
         if (d.guest_db != 0) step_io::inject_guest_db(vmcs, d.guest_db);
         state_ = d.state;
         return core::emulation_result{d.report, d.guest_db != 0};
@@ -58,7 +59,7 @@ public:
 
     constexpr void before_entry(Vmcs& vmcs) noexcept {
         if (!state_.is_armed() && !core::has(state_, core::state_flag::trap_controls)) return;
-        const bool injecting = state_.is_armed() && step_io::entry_injects_event(vmcs);
+        const bool injecting = state_.is_armed() && step_io::entry_delivers_event(vmcs);
         const auto p = core::plan_mtf_entry(state_, injecting);
         state_ = p.state;
         if (p.changed) {

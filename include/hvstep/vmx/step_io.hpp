@@ -67,9 +67,38 @@ constexpr void reinject_exit_event(Vmcs& vmcs, std::uint32_t exit_info) noexcept
     vmcs.write(vmcs_field::vm_entry_interruption_info, make_interruption_info(vector, type, error_code));
 }
 
+// After the hypervisor emulated an instruction, hvstep has reported its step
+// and delivered the guest's #DB(BS) itself (core::decide_after_emulation); a
+// single-step trap still pending in the VMCS (a MOV-SS pair whose second
+// instruction was emulated) would be delivered again at entry, before the
+// next instruction runs (SDM Vol. 3C "Delivery of Pending Debug Exceptions
+// after VM Entry"): the emulation consumed it.
+template <class Vmcs>
+constexpr void consume_pending_step_trap(Vmcs& vmcs) noexcept {
+    const std::uint64_t pending = vmcs.read(vmcs_field::guest_pending_debug_exceptions);
+    if (pending_debug_exceptions::bs.is_set(pending)) {
+        vmcs.write(vmcs_field::guest_pending_debug_exceptions, pending_debug_exceptions::bs.without(pending));
+    }
+}
+
 template <class Vmcs>
 constexpr bool entry_injects_event(Vmcs& vmcs) noexcept {
     return interruption_valid(static_cast<std::uint32_t>(vmcs.read(vmcs_field::vm_entry_interruption_info)));
+}
+
+// Whether the entry delivers an event before any guest instruction runs: an
+// injected one, or a pending debug exception outside a MOV-SS shadow (SDM Vol.
+// 3C "Delivery of Pending Debug Exceptions after VM Entry" — a guest stepping
+// itself leaves its trap there when MTF took priority). The interruptibility
+// state is read only when something is pending.
+template <class Vmcs>
+constexpr bool entry_delivers_event(Vmcs& vmcs) noexcept {
+    if (entry_injects_event(vmcs)) return true;
+    const std::uint64_t pending = vmcs.read(vmcs_field::guest_pending_debug_exceptions);
+    if ((pending & (pending_debug_exceptions::bs.mask | pending_debug_exceptions::breakpoints.mask)) == 0) {
+        return false;
+    }
+    return !interruptibility::blocking_by_mov_ss.is_set(vmcs.read(vmcs_field::guest_interruptibility_state));
 }
 
 }  // namespace step_io

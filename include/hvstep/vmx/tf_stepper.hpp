@@ -79,6 +79,7 @@ public:
     constexpr core::emulation_result after_emulation(Vmcs& vmcs) noexcept {
         const auto d = core::decide_after_emulation(state_, vmcs.read(vmcs_field::guest_rflags),
                                                     vmcs.read(vmcs_field::guest_rip));
+        if (d.consume_pending_trap) step_io::consume_pending_step_trap(vmcs);
         if (d.guest_db != 0) step_io::inject_guest_db(vmcs, d.guest_db);
         state_ = d.state;
         return core::emulation_result{d.report, d.guest_db != 0};
