@@ -37,7 +37,7 @@ void on_vmexit(vcpu& cpu) noexcept {
 
     if (r.report.clients.contains(hvstep::core::clients::debugger)) debugger_step_done(cpu, r.report.rip);
 
-    if (r.dr6.pending && r.dr6.gpr_valid) {  // MOV DR6 while stepping: emulate on the guest's DR6
+    if (r.dr6.pending) {  // MOV DR6 while stepping: emulate on the guest's DR6 (needs DecodeAssists)
         if (r.dr6.write) cpu.stepper.set_guest_dr6(vmcb, cpu.gpr[r.dr6.gpr]);
         else cpu.gpr[r.dr6.gpr] = cpu.stepper.guest_dr6(vmcb);
         vmcb.set_rip(vmcb.next_rip());

@@ -77,6 +77,7 @@ struct mock_vmcb {
     constexpr std::uint64_t dr6() noexcept { return get(vmcb_slot::dr6); }
     constexpr void set_dr6(std::uint64_t v) noexcept { put(vmcb_slot::dr6, v); }
     constexpr std::uint64_t dr7() noexcept { return get(vmcb_slot::dr7); }
+    constexpr void set_dr7(std::uint64_t v) noexcept { put(vmcb_slot::dr7, v); }
     constexpr std::uint64_t debugctl() noexcept { return get(vmcb_slot::debugctl); }
     constexpr void set_debugctl(std::uint64_t v) noexcept { put(vmcb_slot::debugctl, v); }
     constexpr bool lbr_virtualization() noexcept { return get(vmcb_slot::lbr_virtualization) != 0; }

@@ -145,3 +145,25 @@ constexpr bool check_dr6_merge_keeps_reserved_ones() {
 HVSTEP_DUAL_TEST(DbDisposition, Dr6MergeKeepsReservedOnes, check_dr6_merge_keeps_reserved_ones)
 
 }  // namespace
+
+namespace {
+// SDM §18.2.3: RTM is "set for any other debug exception": every #DB rewrites it.
+constexpr bool check_dr6_merge_rewrites_rtm() {
+    const std::uint64_t after_rtm_db = merge_into_dr6(dr6::init_value, rtm);
+    const std::uint64_t next_db = merge_into_dr6(after_rtm_db, bs);
+    return !dr6::rtm.is_set(after_rtm_db) && dr6::rtm.is_set(next_db) && dr6::bs.is_set(next_db);
+}
+HVSTEP_DUAL_TEST(DbDisposition, Dr6MergeRewritesRtm, check_dr6_merge_rewrites_rtm)
+
+// Rule "db_delivery_side_effects": delivering a #DB clears DR7.GD and
+// DEBUGCTL.BTF/LBR; injection does not, so an injected #DB applies them.
+constexpr bool check_db_delivery_side_effects() {
+    namespace debugctl = hvstep::x86::debugctl;
+    const std::uint64_t dr7v = dr7::init_value | dr7::gd.mask | dr7::l0.mask;
+    const std::uint64_t ctl = debugctl::lbr.mask | debugctl::btf.mask | debugctl::freeze_lbrs_on_pmi.mask;
+    return dr7_after_db_delivery(dr7v) == (dr7::init_value | dr7::l0.mask) &&
+           debugctl_after_db_delivery(ctl) == debugctl::freeze_lbrs_on_pmi.mask &&
+           dr7_after_db_delivery(dr7::init_value) == dr7::init_value;
+}
+HVSTEP_DUAL_TEST(DbDisposition, DbDeliverySideEffects, check_db_delivery_side_effects)
+}  // namespace

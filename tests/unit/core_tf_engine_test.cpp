@@ -384,3 +384,50 @@ constexpr bool check_mtf_keeps_hypervisors_control() {
 HVSTEP_DUAL_TEST(MtfEngine, MtfKeepsHypervisorsControl, check_mtf_keeps_hypervisors_control)
 
 }  // namespace
+
+namespace {
+using namespace hvstep::core;
+namespace rflags2 = hvstep::x86::rflags;
+constexpr std::uint64_t plain2 = rflags2::reserved_one.mask;
+constexpr std::uint64_t tf2 = rflags2::tf.mask;
+
+// The intercepted vectors: every resumable fault and trap, never NMI, the
+// aborts or reserved vectors (SVM leaves bits 2 and 9 undefined).
+constexpr bool check_stepping_intercepts_are_resumable_vectors() {
+    std::uint32_t expected = 0;
+    for (unsigned v : {0U, 1U, 3U, 4U, 5U, 6U, 7U, 10U, 11U, 12U, 13U, 14U, 16U, 17U, 19U, 20U, 21U}) {
+        expected |= std::uint32_t{1} << v;
+    }
+    return stepping_exception_intercepts == expected;
+}
+HVSTEP_DUAL_TEST(TfEngine, SteppingInterceptsAreResumableVectors, check_stepping_intercepts_are_resumable_vectors)
+
+// The trap of an emulated instruction is decided by the guest's TF at its
+// start: an emulated POPF that clears TF still owes the guest its #DB, one
+// that sets TF owes nothing yet (SDM Vol. 3B §18.3.1.4).
+constexpr bool check_emulated_popf_decided_by_tf_at_start() {
+    // Not forcing (idle): the register is the guest's.
+    auto w = write_guest_rflags(step_state{}, plain2, plain2 | tf2);  // POPF clears TF
+    const auto cleared = decide_after_emulation(w.state, w.real_rflags, 0x10);
+    auto w1 = write_guest_rflags(step_state{}, plain2 | tf2, plain2);  // POPF sets TF
+    const auto set = decide_after_emulation(w1.state, w1.real_rflags, 0x10);
+    // Forcing: the recorded start is the guest's own TF, not hvstep's.
+    auto s = arm(step_state{}, 0, granularity::instruction, persistence::continuous, true, false).state;
+    tf_entry_input in{};
+    in.rflags = plain2;
+    s = plan_tf_entry(s, in).state;
+    auto w2 = write_guest_rflags(s, plain2 | tf2, plain2 | tf2);  // real holds hvstep's TF
+    const auto forced = decide_after_emulation(w2.state, w2.real_rflags, 0x10);
+    return cleared.guest_db != 0 && set.guest_db == 0 && forced.guest_db == 0 &&
+           has(forced.state, state_flag::guest_tf) && !has_more(cleared.state, more_flag::emulation_tf_recorded);
+}
+HVSTEP_DUAL_TEST(TfEngine, EmulatedPopfDecidedByTfAtStart, check_emulated_popf_decided_by_tf_at_start)
+
+// The record lives for one exit: the next entry forgets it.
+constexpr bool check_emulation_record_ends_at_entry() {
+    const auto w = write_guest_rflags(step_state{}, plain2, plain2 | tf2);
+    return has_more(w.state, more_flag::emulation_tf_recorded) &&
+           !has_more(end_of_exit(w.state), more_flag::emulation_tf_recorded);
+}
+HVSTEP_DUAL_TEST(TfEngine, EmulationRecordEndsAtEntry, check_emulation_record_ends_at_entry)
+}  // namespace

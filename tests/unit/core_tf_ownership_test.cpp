@@ -104,9 +104,9 @@ HVSTEP_DUAL_TEST(TfOwnership, FlagsImagesCarryGuestTf, check_flags_images_carry_
 // Rule "tf_guest_write": a hypervisor-emulated POPF writes the guest's TF;
 // hvstep's stays in the register.
 constexpr bool check_guest_write_updates_owner_keeps_forced_tf() {
-    const auto w = write_guest_rflags(forced(false, next_instruction::ordinary), with_tf);
-    const auto w0 = write_guest_rflags(forced(true, next_instruction::ordinary), without_tf);
-    const auto idle = write_guest_rflags(step_state{}, without_tf);
+    const auto w = write_guest_rflags(forced(false, next_instruction::ordinary), with_tf, with_tf);
+    const auto w0 = write_guest_rflags(forced(true, next_instruction::ordinary), without_tf, with_tf);
+    const auto idle = write_guest_rflags(step_state{}, without_tf, with_tf);
     return has(w.state, state_flag::guest_tf) && rflags::tf.is_set(w.real_rflags) &&
            !has(w0.state, state_flag::guest_tf) && rflags::tf.is_set(w0.real_rflags) &&
            idle.real_rflags == without_tf;

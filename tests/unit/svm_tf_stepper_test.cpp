@@ -81,7 +81,7 @@ constexpr std::uint32_t hypervisor_misc2 =
     static_cast<std::uint32_t>(svm::misc2::vmrun.mask | svm::misc2::vmmcall.mask);
 constexpr std::uint32_t hypervisor_drs = svm::dr_write_bit(7);
 constexpr std::uint32_t icebp_bit = static_cast<std::uint32_t>(svm::misc2::icebp.mask);
-constexpr std::uint32_t dr6_rw = svm::dr_read_bit(6) | svm::dr_write_bit(6);
+constexpr std::uint32_t dr6_rw = svm::dr6_intercepts;  // DR6, and DR4 which aliases it
 
 constexpr std::uint64_t code(svm::exit_code c) { return svm::raw(c); }
 constexpr std::uint64_t exc(std::uint8_t vector) { return svm::raw(svm::exception_exit(vector)); }
@@ -294,7 +294,7 @@ constexpr bool check_guest_trap_reinjected_as_exception_with_guest_bits_only() {
     return x.was_step() && r.vmcb.peek(S::event_injection) == 0x8000'0301U && db_inj == 0x8000'0301U &&
            injected(r.vmcb, 1) &&
            !svm::event_has_error_code(r.vmcb.peek(S::event_injection)) && r.vmcb.peek(S::dr6) == (dr6_init | dr6_bs) &&
-           r.vmcb.reads == 5 && r.vmcb.writes == 2;
+           r.vmcb.reads == 7 && r.vmcb.writes == 2;  // + DR7 and LBR virtualization: #DB delivery side effects
 }
 HVSTEP_DUAL_TEST(SvmTfStepper, GuestTrapReinjectedAsExceptionWithGuestBitsOnly,
                  check_guest_trap_reinjected_as_exception_with_guest_bits_only)
@@ -394,10 +394,10 @@ constexpr bool check_mov_dr6_intercepted_while_armed() {
     constexpr std::uint64_t guest_dr6 = dr6_init | x86::dr6::b1.mask;
     auto r = armed(rflags_if, next::ordinary, guest_dr6);
     vm_exit(r.vmcb, code(svm::exit_code::dr6_read), rflags_if | tf, 0x1000);
-    r.vmcb.poke(S::exit_info1, svm::mov_dr_info_valid.mask | 3U);  // MOV RBX, DR6
+    r.vmcb.poke(S::exit_info1, 3U);  // MOV RBX, DR6
     r.vmcb.reset_counts();
     const auto rd = r.s.on_exit(r.vmcb);
-    const bool read_ok = rd.dr6.pending && !rd.dr6.write && rd.dr6.gpr == 3 && rd.dr6.gpr_valid &&
+    const bool read_ok = rd.dr6.pending && !rd.dr6.write && rd.dr6.gpr == 3 &&
                          rd.hypervisor_handles && !rd.was_step() && r.s.guest_dr6(r.vmcb) == guest_dr6 &&
                          r.vmcb.reads == 6 && r.vmcb.writes == 1;
     // The hypervisor emulates the read, advances RIP and reports the emulation.
@@ -407,7 +407,7 @@ constexpr bool check_mov_dr6_intercepted_while_armed() {
 
     // MOV DR6, RAX: written through the stepper onto the guest's DR6, parked at entry.
     vm_exit(r.vmcb, code(svm::exit_code::dr6_write), rflags_if | tf, 0x1003);
-    r.vmcb.poke(S::exit_info1, svm::mov_dr_info_valid.mask | 0U);
+    r.vmcb.poke(S::exit_info1, 0U);
     const auto wr = r.s.on_exit(r.vmcb);
     r.s.set_guest_dr6(r.vmcb, dr6_init);
     r.vmcb.poke(S::rip, 0x1006);
@@ -428,7 +428,7 @@ constexpr bool check_hypervisors_own_dr6_intercept_is_its_own() {
     s.arm(debugger);
     s.before_entry(v, next::ordinary);
     vm_exit(v, code(svm::exit_code::dr6_read), rflags_if | tf, 0x1000);
-    v.poke(S::exit_info1, svm::mov_dr_info_valid.mask | 3U);
+    v.poke(S::exit_info1, 3U);
     const auto x = s.on_exit(v);
     return x.hypervisor_handles && !x.dr6.pending && v.peek(S::dr6) == dr6_init;
 }
@@ -471,9 +471,10 @@ constexpr bool check_intercepted_gp_reinjected_with_error_code_and_no_tf() {
     const bool exit_ok = x.report.cause == core::step_cause::event_delivery && x.report.rip == 0x1000 &&
                          !x.hypervisor_handles && e.valid && e.vector == 13 && e.type == svm::event_type::exception &&
                          e.has_error_code && e.error_code == 0x18 && r.vmcb.peek(S::rip) == 0x1000 &&
-                         r.vmcb.reads == 6 && r.vmcb.writes == 2;
+                         r.vmcb.reads == 7 && r.vmcb.writes == 3;
+    // A fault delivered natively pushes RF=1; the SVM exit does not save it, so hvstep sets it.
     r.s.before_entry(r.vmcb, next::ordinary);
-    const bool entry_ok = r.vmcb.peek(S::rflags) == rflags_if && !tf_forced(r.s) && r.s.events_held();
+    const bool entry_ok = r.vmcb.peek(S::rflags) == (rflags_if | rf) && !tf_forced(r.s) && r.s.events_held();
     vm_exit(r.vmcb, code(svm::exit_code::npf), rflags_if, 0xFFFF'8000'0000'0D00);  // inside the handler
     r.s.on_exit(r.vmcb);
     r.s.before_entry(r.vmcb, next::ordinary);
@@ -492,27 +493,30 @@ constexpr bool check_intercepted_pf_reinjected_with_cr2() {
     const auto x = r.s.on_exit(r.vmcb);
     const auto e = svm::decode_event(r.vmcb.peek(S::event_injection));
     const bool exit_ok = x.report.cause == core::step_cause::event_delivery && r.vmcb.peek(S::cr2) == 0x7FFF'DEAD'B000 &&
-                         e.valid && e.vector == 14 && e.has_error_code && e.error_code == 0x6 && r.vmcb.reads == 7 &&
-                         r.vmcb.writes == 3;
+                         e.valid && e.vector == 14 && e.has_error_code && e.error_code == 0x6 && r.vmcb.reads == 8 &&
+                         r.vmcb.writes == 4;
     r.s.before_entry(r.vmcb, next::ordinary);
-    return exit_ok && r.vmcb.peek(S::rflags) == rflags_if;
+    return exit_ok && r.vmcb.peek(S::rflags) == (rflags_if | rf);
 }
 HVSTEP_DUAL_TEST(SvmTfStepper, InterceptedPfReinjectedWithCr2, check_intercepted_pf_reinjected_with_cr2)
 
-// INT3 is intercepted before RIP moves past it; re-injected, it must return after it (nRIP, APM §15.7.1).
-constexpr bool check_intercepted_bp_reinjected_at_next_rip() {
+// INT3 is intercepted with RIP at the instruction (APM §15.12.4). Re-injected
+// as exception vector 3, it behaves like INT3 and the processor pushes nRIP
+// (§15.20, §15.7.1): RIP stays, so a fault during the delivery reports the
+// INT3 itself, as natively. A trap: RF is left alone.
+constexpr bool check_intercepted_bp_reinjected_at_its_instruction() {
     auto r = armed(rflags_if);
     vm_exit(r.vmcb, exc(3), rflags_if | tf, 0x1000);
     r.vmcb.poke(S::next_rip, 0x1001);
     r.vmcb.reset_counts();
     const auto x = r.s.on_exit(r.vmcb);
     const bool exit_ok = x.report.cause == core::step_cause::event_delivery && injected(r.vmcb, 3) &&
-                         !svm::event_has_error_code(r.vmcb.peek(S::event_injection)) && r.vmcb.peek(S::rip) == 0x1001 &&
-                         r.vmcb.reads == 7 && r.vmcb.writes == 3;
+                         !svm::event_has_error_code(r.vmcb.peek(S::event_injection)) && r.vmcb.peek(S::rip) == 0x1000 &&
+                         r.vmcb.peek(S::next_rip) == 0x1001 && r.vmcb.reads == 6 && r.vmcb.writes == 2;
     r.s.before_entry(r.vmcb, next::ordinary);
     return exit_ok && r.vmcb.peek(S::rflags) == rflags_if;
 }
-HVSTEP_DUAL_TEST(SvmTfStepper, InterceptedBpReinjectedAtNextRip, check_intercepted_bp_reinjected_at_next_rip)
+HVSTEP_DUAL_TEST(SvmTfStepper, InterceptedBpReinjectedAtItsInstruction, check_intercepted_bp_reinjected_at_its_instruction)
 
 constexpr bool check_hypervisors_own_and_vectoring_exceptions_are_left_to_it() {
     auto r = armed(rflags_if);
@@ -581,7 +585,7 @@ constexpr bool check_after_emulation_reports_and_owes_guest_db_only_if_guest_own
              e.report.rip == 0x1002 && e.report.clients == core::client_set::only(debugger);
         if (guest_tf != 0) {
             ok = ok && e.guest_db_injected && injected(r.vmcb, 1) && r.vmcb.peek(S::dr6) == (dr6_init | dr6_bs) &&
-                 r.vmcb.reads == 3 && r.vmcb.writes == 2;
+                 r.vmcb.reads == 5 && r.vmcb.writes == 2;
         } else {
             ok = ok && !e.guest_db_injected && r.vmcb.peek(S::event_injection) == 0 &&
                  r.vmcb.peek(S::dr6) == (dr6_init | x86::dr6::b0.mask) && r.vmcb.reads == 2 && r.vmcb.writes == 0;
@@ -880,15 +884,18 @@ TEST(SvmTfStepper, DrivesARealVmcbPageThroughABranchStepAndAFault) {
     EXPECT_EQ(vmcb.control.event_injection, svm::make_event_injection(14, svm::event_type::exception, true, 0x4));
     EXPECT_EQ(vmcb.control.vmcb_clean & svm::mask32(svm::clean::cr2), 0U);
 
-    // The re-injecting entry pushes the guest's flags: no TF, no BTF.
+    // The re-injecting entry pushes the guest's flags: no TF, no BTF, and RF=1
+    // as a natively delivered fault pushes it.
     s.before_entry(page, next::ordinary);
-    EXPECT_EQ(vmcb.save.rflags, rflags_if);
+    EXPECT_EQ(vmcb.save.rflags, rflags_if | rf);
     EXPECT_EQ(vmcb.save.dbgctl, 0U);
 
-    // #VMEXIT in the handler; disarm: everything the hypervisor had comes back.
+    // #VMEXIT in the handler (delivery cleared RF); disarm: everything the
+    // hypervisor had comes back.
     vmcb.control.exit_code = svm::raw(svm::exit_code::npf);
     vmcb.control.event_injection = 0;
     vmcb.save.rip = 0xFFFF'8000'0000'0E00;
+    vmcb.save.rflags = rflags_if;
     EXPECT_TRUE(s.on_exit(page).hypervisor_handles);
     s.disarm(debugger);
     s.before_entry(page, next::ordinary);
@@ -901,5 +908,32 @@ TEST(SvmTfStepper, DrivesARealVmcbPageThroughABranchStepAndAFault) {
     EXPECT_EQ(vmcb.save.dr6, dr6_init | x86::dr6::b1.mask);
     EXPECT_FALSE(s.events_held());
 }
+
+// ---- DR4 alias and #DB delivery side effects ----
+
+// With CR4.DE=0, MOV DR4 is MOV DR6: it would read the parked reset pattern,
+// so DR4 is intercepted too and handed over as a DR6 access.
+constexpr bool check_dr4_alias_is_a_dr6_access() {
+    auto r = armed(rflags_if);
+    const bool intercepted = (r.vmcb.peek(S::dr_intercepts) & (svm::dr_read_bit(4) | svm::dr_write_bit(4))) ==
+                             (svm::dr_read_bit(4) | svm::dr_write_bit(4));
+    vm_exit(r.vmcb, code(svm::exit_code::dr4_read), rflags_if | tf, 0x1000);
+    r.vmcb.poke(S::exit_info1, 2U);  // MOV RDX, DR4
+    const auto x = r.s.on_exit(r.vmcb);
+    return intercepted && x.dr6.pending && !x.dr6.write && x.dr6.gpr == 2 && x.hypervisor_handles &&
+           r.s.guest_dr6(r.vmcb) == dr6_init;
+}
+HVSTEP_DUAL_TEST(SvmTfStepper, Dr4AliasIsADr6Access, check_dr4_alias_is_a_dr6_access)
+
+// A re-injected guest #DB clears DR7.GD as native delivery does (SDM Vol. 3B
+// §18.2.4; EVENTINJ writes no debug register, APM Vol. 2 §15.20).
+constexpr bool check_injected_guest_db_clears_gd() {
+    auto r = armed(rflags_if | tf);
+    r.vmcb.poke(S::dr7, x86::dr7::init_value | x86::dr7::gd.mask);
+    db_exit(r.vmcb, dr6_init | dr6_bs, rflags_if | tf, 0x1002);
+    const auto x = r.s.on_exit(r.vmcb);
+    return x.was_step() && injected(r.vmcb, 1) && r.vmcb.peek(S::dr7) == x86::dr7::init_value;
+}
+HVSTEP_DUAL_TEST(SvmTfStepper, InjectedGuestDbClearsGd, check_injected_guest_db_clears_gd)
 
 }  // namespace

@@ -338,7 +338,7 @@ constexpr bool check_after_emulation_reports_and_injects_guest_db_when_guest_own
     const bool emulated = cpuid.hypervisor_handles && e.report.cause == core::step_cause::emulated_instruction &&
                           e.report.rip == 0x1002 && e.report.clients == core::client_set::only(debugger) &&
                           e.guest_db_injected && v.peek(F::vm_entry_interruption_info) == db_injection &&
-                          v.guest_dr6 == (x86::dr6::init_value | x86::dr6::bs.mask) && v.reads == 4 &&
+                          v.guest_dr6 == (x86::dr6::init_value | x86::dr6::bs.mask) && v.reads == 6 &&
                           v.writes == 2;
     // The #DB is delivered on the next entry, so the next MTF exit is at its handler.
     s.before_entry(v);

@@ -187,17 +187,22 @@ constexpr bool check_tf_arm_keeps_guest_own_tf() {
 }
 HVSTEP_DUAL_TEST(VmxTfStepper, TfArmKeepsGuestOwnTf, check_tf_arm_keeps_guest_own_tf)
 
-constexpr bool check_tf_arm_does_not_intercept_machine_checks() {
+// Every resumable fault and trap is intercepted (their frames would carry
+// hvstep's TF); not NMI, not the aborts #DF and #MC, not reserved vectors.
+constexpr bool check_tf_arm_intercepts_resumable_exceptions_not_machine_checks() {
     auto v = guest_at(rflags_if);
     v.poke(F::exception_bitmap, bit(x86::vector::pf));
     stepper s;
     s.arm(debugger);
     s.before_entry(v, next::ordinary);
     const auto bitmap = static_cast<std::uint32_t>(v.peek(F::exception_bitmap));
-    return (bitmap & bit(x86::vector::mc)) == 0 && (bitmap & bit(x86::vector::pf)) != 0 &&
-           (bitmap | bit(x86::vector::mc)) == 0xFFFF'FFFFU;
+    return (bitmap & bit(x86::vector::mc)) == 0 && (bitmap & bit(x86::vector::nmi)) == 0 &&
+           (bitmap & bit(x86::vector::df)) == 0 && (bitmap & bit(x86::vector::pf)) != 0 &&
+           (bitmap & bit(x86::vector::gp)) != 0 && (bitmap & bit(x86::vector::bp)) != 0 &&
+           (bitmap & bit(x86::vector::db)) != 0 && bitmap == (bit(x86::vector::pf) | core::stepping_exception_intercepts);
 }
-HVSTEP_DUAL_TEST(VmxTfStepper, TfArmDoesNotInterceptMachineChecks, check_tf_arm_does_not_intercept_machine_checks)
+HVSTEP_DUAL_TEST(VmxTfStepper, TfArmInterceptsResumableExceptionsNotMachineChecks,
+                 check_tf_arm_intercepts_resumable_exceptions_not_machine_checks)
 
 constexpr bool check_disarm_restores_hypervisor_bitmap_exactly_and_guest_tf() {
     for (const std::uint64_t guest_tf : {std::uint64_t{0}, tf}) {
@@ -315,7 +320,7 @@ constexpr bool check_guest_trap_reinjected_as_hardware_db_with_guest_bits_only()
     const auto x = r.s.on_exit(r.vmcs, db_exit(r.vmcs, q_bs, rflags_if | tf, 0x1002));
     // write_dr6 merged the payload: B0-B3 of the old #DB cleared, BS set (SDM Vol. 3B §18.2.3).
     return x.was_step() && r.vmcs.peek(F::vm_entry_interruption_info) == 0x8000'0301U &&
-           r.vmcs.guest_dr6 == (dr6_init | dr6_bs) && r.vmcs.reads == 6 && r.vmcs.writes == 2;
+           r.vmcs.guest_dr6 == (dr6_init | dr6_bs) && r.vmcs.reads == 8 && r.vmcs.writes == 2;
 }
 HVSTEP_DUAL_TEST(VmxTfStepper, GuestTrapReinjectedAsHardwareDbWithGuestBitsOnly,
                  check_guest_trap_reinjected_as_hardware_db_with_guest_bits_only)
@@ -729,7 +734,7 @@ constexpr bool check_after_emulation_reports_and_owes_guest_db_only_if_guest_own
              e.report.clients == core::client_set::only(debugger);
         if (guest_tf != 0) {
             ok = ok && e.guest_db_injected && r.vmcs.peek(F::vm_entry_interruption_info) == db_info &&
-                 r.vmcs.guest_dr6 == (dr6_init | dr6_bs) && r.vmcs.reads == 4 && r.vmcs.writes == 2;
+                 r.vmcs.guest_dr6 == (dr6_init | dr6_bs) && r.vmcs.reads == 6 && r.vmcs.writes == 2;
         } else {
             ok = ok && !e.guest_db_injected && r.vmcs.peek(F::vm_entry_interruption_info) == 0 &&
                  r.vmcs.guest_dr6 == dr6_init && r.vmcs.reads == 3 && r.vmcs.writes == 0;
@@ -873,7 +878,9 @@ constexpr bool check_guest_branch_stepping_keeps_btf() {
     const auto x = s.on_exit(v, db_exit(v, q_bs, rflags_if | tf, 0x4000));
     s.disarm(debugger);
     s.before_entry(v, next::ordinary);
-    return entry_ok && x.report.cause == core::step_cause::branch && v.peek(F::guest_debugctl) == btf &&
+    // The guest's own branch trap was re-injected, and delivering a #DB clears
+    // BTF (SDM Vol. 3B §18.4.3): the guest's handler finds it off, as natively.
+    return entry_ok && x.report.cause == core::step_cause::branch && v.peek(F::guest_debugctl) == 0 &&
            v.peek(F::guest_rflags) == (rflags_if | tf);
 }
 HVSTEP_DUAL_TEST(VmxTfStepper, GuestBranchSteppingKeepsBtf, check_guest_branch_stepping_keeps_btf)
@@ -1039,5 +1046,46 @@ constexpr bool check_access_counts_per_hook() {
     return ok && v.reads == 0 && v.writes == 0;  // idle
 }
 HVSTEP_DUAL_TEST(VmxTfStepper, AccessCountsPerHook, check_access_counts_per_hook)
+
+// ---- #DB delivery side effects (core rule "db_delivery_side_effects") ----
+
+// A re-injected guest #DB does what native delivery does besides DR6: DR7.GD,
+// DEBUGCTL.BTF and LBR are cleared (SDM Vol. 3B §18.2.4, §18.4.3), since
+// injection touches none of them (SDM Vol. 3C §27.6.1.1). Otherwise a guest
+// with GD=1 would fault again on its handler's MOV from DR6.
+constexpr bool check_injected_guest_db_clears_gd_btf_and_lbr() {
+    auto v = guest_at(rflags_if | tf);
+    v.poke(F::guest_dr7, x86::dr7::init_value | x86::dr7::gd.mask | x86::dr7::l0.mask);
+    v.poke(F::guest_debugctl, lbr);
+    stepper s;
+    s.arm(debugger);
+    s.before_entry(v, next::ordinary);
+    const auto x = s.on_exit(v, db_exit(v, q_bs, rflags_if | tf, 0x1002));
+    return x.was_step() && v.peek(F::vm_entry_interruption_info) == db_info &&
+           v.peek(F::guest_dr7) == (x86::dr7::init_value | x86::dr7::l0.mask) && v.peek(F::guest_debugctl) == 0;
+}
+HVSTEP_DUAL_TEST(VmxTfStepper, InjectedGuestDbClearsGdBtfAndLbr, check_injected_guest_db_clears_gd_btf_and_lbr)
+
+// The guest owns TF and a data breakpoint matched on a MOV SS whose shadowed
+// instruction was emulated: the injected #DB carries both, since injection
+// discards pending debug exceptions (SDM Vol. 3C §27.7.3).
+constexpr bool check_emulation_carries_pending_breakpoints_into_guest_db() {
+    auto v = guest_at(rflags_if | tf);
+    v.poke(F::guest_interruptibility_state, mov_ss);
+    v.poke(F::guest_pending_debug_exceptions, pending_bs | vmx::pending_debug_exceptions::b1.mask |
+                                                  vmx::pending_debug_exceptions::enabled_breakpoint.mask);
+    stepper s;
+    s.arm(debugger);
+    s.before_entry(v, next::ordinary);
+    vm_exit(v, rflags_if | tf, 0x1000);
+    s.on_exit(v, reason(vmx::exit_reason::cpuid));
+    v.poke(F::guest_rip, 0x1002);
+    v.poke(F::guest_interruptibility_state, 0);
+    const auto e = s.after_emulation(v);
+    return e.guest_db_injected && v.peek(F::guest_pending_debug_exceptions) == 0 &&
+           v.guest_dr6 == (dr6_init | dr6_bs | x86::dr6::b1.mask);
+}
+HVSTEP_DUAL_TEST(VmxTfStepper, EmulationCarriesPendingBreakpointsIntoGuestDb,
+                 check_emulation_carries_pending_breakpoints_into_guest_db)
 
 }  // namespace

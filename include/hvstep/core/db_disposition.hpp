@@ -5,7 +5,7 @@
 //   condition         | owner                                        | source
 //   ------------------+----------------------------------------------+-------------------------
 //   BS, TF mechanism  | clients if hvstep forced TF at the start of   | SDM Vol. 3B §18.3.1.4,
-//                     | the instruction and a client is armed; guest  | APM Vol. 2 §13.1.3.5
+//                     | the instruction and a client is armed; guest  | APM Vol. 2 §13.1.4  
 //                     | if the guest's TF was 1 then; both when both; |
 //                     | the guest when neither (never swallow it)     |
 //   BS, MTF mechanism | guest (MTF never sets TF)                     | SDM Vol. 3C §26.5.2

@@ -32,15 +32,16 @@ struct guest_fixup {
     }
 };
 
-// SVM-TF: a guest MOV to or from DR6 that hvstep intercepted (VMCB.DR6 holds
-// the reset pattern while the guest runs). The hypervisor performs it against
-// the guest's DR6 — the stepper's guest_dr6()/set_guest_dr6() — advances RIP
-// and calls after_emulation().
+// SVM-TF: a guest MOV to or from DR6 (or DR4, its alias when CR4.DE=0) that
+// hvstep intercepted (VMCB.DR6 holds the reset pattern while the guest runs).
+// The hypervisor performs it against the guest's DR6 — the stepper's
+// guest_dr6()/set_guest_dr6() — advances RIP to next_rip and calls
+// after_emulation(). No privilege or DR7.GD check is needed: exception checks
+// take precedence over DR intercepts (APM Vol. 2 §15.9, Table 15-7).
 struct dr6_access {
     bool pending = false;
-    bool write = false;          // MOV to DR6
-    std::uint8_t gpr = 0;        // general-purpose register number (decode assists, EXITINFO1[3:0])
-    bool gpr_valid = false;      // EXITINFO1 bit 63
+    bool write = false;    // MOV to DR6
+    std::uint8_t gpr = 0;  // general-purpose register number, EXITINFO1[3:0] (needs DecodeAssists, §15.8.1)
 };
 
 struct exit_result {

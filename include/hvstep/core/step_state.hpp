@@ -62,6 +62,10 @@ inline constexpr std::uint8_t hypervisor_db_intercept = 1U << 2;
 inline constexpr std::uint8_t lbr_virtualization_ours = 1U << 3;
 // The hypervisor had the MTF control on itself when hvstep armed.
 inline constexpr std::uint8_t hypervisor_mtf = 1U << 4;
+// The guest's TF at the start of the instruction the hypervisor is emulating,
+// recorded when it first writes RFLAGS during this exit (tf_engine.hpp).
+inline constexpr std::uint8_t emulation_tf_recorded = 1U << 5;
+inline constexpr std::uint8_t emulation_tf = 1U << 6;
 }  // namespace more_flag
 
 constexpr bool has(const step_state& s, std::uint8_t flag) noexcept { return (s.flags & flag) != 0; }
@@ -73,6 +77,13 @@ constexpr bool has_more(const step_state& s, std::uint8_t flag) noexcept { retur
 constexpr step_state with_more_flag(step_state s, std::uint8_t flag, bool on) noexcept {
     s.more_flags = static_cast<std::uint8_t>(on ? (s.more_flags | flag) : (s.more_flags & ~flag));
     return s;
+}
+
+// The exit's handling is over (the next entry, or after_emulation consumed
+// it): forget what was recorded for it.
+constexpr step_state end_of_exit(step_state s) noexcept {
+    s = with_more_flag(s, more_flag::emulation_tf_recorded, false);
+    return with_more_flag(s, more_flag::emulation_tf, false);
 }
 
 static_assert(std::is_trivially_copyable<step_state>::value, "the step state is copied by value everywhere");

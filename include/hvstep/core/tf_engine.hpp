@@ -5,10 +5,12 @@
 // plans; neither holds a rule of its own.
 //
 // Entry (rule "tf_arm"): hvstep sets RFLAGS.TF after saving the guest's own
-// TF, and intercepts #DB and every exception vector but #MC, so that no frame
-// the hardware pushes carries hvstep's TF (SDM Vol. 3A §6.12.1; APM Vol. 2
-// §8.7). The first trap comes after the first guest instruction (APM Vol. 2
-// §15.6 for VMRUN; the same holds for VM entry, SDM Vol. 3C §27.7.3).
+// TF, and intercepts #DB and every resumable exception vector, so that no
+// frame the hardware pushes carries hvstep's TF (SDM Vol. 3A §6.12.1; APM Vol.
+// 2 §8.7). The first trap comes after the first guest instruction: APM Vol. 2
+// §15.5.1 "Basic Operation" (VMRUN and TF/RF bits in EFLAGS) says so for
+// VMRUN; for VM entry it follows from TF being loaded with the guest state
+// (the VMX tests exercise it; the SDM has no sentence for it).
 // TF is *not* forced on an entry that injects an event (delivery would push
 // it), while the guest is halted, or before INT n (it pushes RFLAGS and VMX
 // cannot intercept it): the step then ends at the next exit instead.
@@ -19,7 +21,8 @@
 //   debug_exception  | route the conditions (db_disposition.hpp); a BS trap
 //                    | completes the stepped instruction: update TF ownership
 //                    | and undo what it copied of hvstep's TF (PUSHF image, R11)
-//   icebp            | INT1: never a step (SDM Vol. 3B §18.2.3, no DR6 bit);
+//   icebp            | INT1: never a step (SDM Vol. 2 "INT n/INTO/INT3/INT1":
+//                    | a #DB with no DR6 condition; VMX type 5, SVM exit 88h);
 //                    | re-inject it; the step ended in its delivery
 //   exception        | a vector hvstep intercepted: re-inject it with the guest's
 //                    | flags; the step ended in its delivery. A vector the
@@ -42,10 +45,28 @@ namespace hvstep {
 inline namespace v0 {
 namespace core {
 
-// Every vector but #MC: a machine check must reach the hypervisor's own
-// handling undisturbed, and #MC delivery is an abort the guest cannot resume.
-inline constexpr std::uint32_t stepping_exception_intercepts =
-    ~(std::uint32_t{1} << static_cast<unsigned>(x86::vector::mc));
+// The exception vectors a TF step intercepts: every fault and trap the guest
+// can resume from (SDM Vol. 3A Table 6-1). Not NMI (an interrupt, and SVM
+// exception-intercept bit 2 is undefined, APM Vol. 2 §15.12.3), not the aborts
+// #DF and #MC (the hypervisor's own handling must see a machine check
+// undisturbed), not reserved vectors, not vector 9 (no processor after the
+// Intel386 raises it; APM §15.12.10 leaves its intercept bit undefined), and
+// not AMD's 28-30 (#HV, #VC, #SX: raised for a hypervisor's or SEV's sake, in
+// guests whose state hvstep cannot step anyway).
+inline constexpr unsigned coprocessor_segment_overrun = 9;
+inline constexpr unsigned first_amd_virtualization_vector = 28;
+constexpr std::uint32_t resumable_exception_vectors() noexcept {
+    std::uint32_t bits = 0;
+    for (unsigned v = 0; v < first_amd_virtualization_vector; ++v) {
+        const auto c = x86::classify(static_cast<x86::vector>(v));
+        const bool resumable = c == x86::exception_class::fault || c == x86::exception_class::trap ||
+                               c == x86::exception_class::fault_or_trap;
+        if (resumable && v != coprocessor_segment_overrun) bits |= std::uint32_t{1} << v;
+    }
+    return bits;
+}
+inline constexpr std::uint32_t stepping_exception_intercepts = resumable_exception_vectors();
+
 
 // ---------------------------------------------------------------- entry ----
 
@@ -69,6 +90,7 @@ struct tf_entry_plan {
 
 constexpr tf_entry_plan plan_tf_entry(step_state s, const tf_entry_input& in) noexcept {
     tf_entry_plan p{};
+    s = end_of_exit(s);
     const bool was_forced = has(s, state_flag::tf_forced);
     // While hvstep forces TF it owns the real BTF too; otherwise both
     // registers hold the guest's own values.
@@ -203,6 +225,7 @@ constexpr tf_exit_decision decide_tf_exit(step_state s, const tf_exit_input& in)
         s = update_after_step(s, in.rflags);
         s.stepping = static_cast<std::uint8_t>(next_instruction::unknown);
     }
+    if (d.guest_db != 0) s = with_flag(s, state_flag::guest_btf, false);  // rule "db_delivery_side_effects"
     d.state = retire_reported(s, d.report.clients);
     return d;
 }
@@ -227,10 +250,14 @@ struct emulation_decision {
 constexpr emulation_decision decide_after_emulation(step_state s, std::uint64_t real_rflags,
                                                     std::uint64_t rip) noexcept {
     emulation_decision d{};
-    const bool guest_tf = has(s, state_flag::tf_forced) ? has(s, state_flag::guest_tf)
-                                                        : x86::rflags::tf.is_set(real_rflags);
+    bool guest_tf = has(s, state_flag::tf_forced) ? has(s, state_flag::guest_tf) : x86::rflags::tf.is_set(real_rflags);
+    if (has_more(s, more_flag::emulation_tf_recorded)) guest_tf = has_more(s, more_flag::emulation_tf);
+    s = end_of_exit(s);
     if (s.is_armed()) d.report = step_report{s.armed_clients(), step_cause::emulated_instruction, rip};
-    if (guest_tf) d.guest_db = static_cast<std::uint32_t>(x86::dr6::bs.mask);
+    if (guest_tf) {
+        d.guest_db = static_cast<std::uint32_t>(x86::dr6::bs.mask);
+        s = with_flag(s, state_flag::guest_btf, false);  // rule "db_delivery_side_effects"
+    }
     // A trap pending for this instruction (a MOV-SS pair whose second half was
     // emulated) is now reported or injected: left pending it would be
     // delivered again at entry, before the next instruction runs.
@@ -247,11 +274,21 @@ struct rflags_write {
 // Rule "tf_guest_write": the hypervisor writes the guest's RFLAGS (an emulated
 // POPF/IRET, a debugger editing registers): the TF in the value is the guest's
 // from now on, decided from the value; hvstep's forced TF stays in the register.
-constexpr rflags_write write_guest_rflags(step_state s, std::uint64_t value) noexcept {
-    if (!has(s, state_flag::tf_forced)) return {s, value};
+// The first write of an exit records the guest's TF before it, which is what
+// decides the trap of an emulated instruction (SDM Vol. 3B §18.3.1.4: TF at the
+// start of the instruction). `real_before` is the register before the write.
+constexpr rflags_write write_guest_rflags(step_state s, std::uint64_t value, std::uint64_t real_before) noexcept {
+    const bool forced = has(s, state_flag::tf_forced);
+    if (!has_more(s, more_flag::emulation_tf_recorded)) {
+        const bool before = forced ? has(s, state_flag::guest_tf) : x86::rflags::tf.is_set(real_before);
+        s = with_more_flag(s, more_flag::emulation_tf_recorded, true);
+        s = with_more_flag(s, more_flag::emulation_tf, before);
+    }
+    if (!forced) return {s, value};
     s = with_flag(s, state_flag::guest_tf, x86::rflags::tf.is_set(value));
     return {s, x86::rflags::tf.with(value)};
 }
+
 
 }  // namespace core
 }  // namespace v0

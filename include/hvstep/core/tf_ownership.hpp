@@ -3,7 +3,7 @@
 // hvstep forces them, and what the guest must see.
 //
 // Intel SDM Vol. 3B §18.3.1.4 "Single-Step Exception Condition" and AMD APM
-// Vol. 2 §13.1.3.5 "Single Step": the trap after an instruction is decided by
+// Vol. 2 §13.1.4 "Single Stepping": the trap after an instruction is decided by
 // TF at the *start* of that instruction. POPF, IRET and SYSRET load RFLAGS
 // (SDM Vol. 2 POPF/IRET/SYSRET; APM Vol. 3), so after stepping one of them the
 // guest owns whatever TF it loaded — decided from the value, never from the

@@ -14,9 +14,17 @@
 //   the cause of each trap is exact; it intercepts MOV DR6 so the guest never
 //   reads the pattern (see core::dr6_access), and restores the guest's DR6 on
 //   every exit, so between exit and entry VMCB.DR6 is the guest's.
-// - ICEBP is intercepted (misc2 bit 8) so INT1 is never mistaken for a step.
+// - ICEBP is intercepted (misc2 bit 8): INT1 does not trigger the #DB
+//   intercept (APM Vol. 2 §15.12.2), so without it INT1 would be delivered
+//   unseen, pushing hvstep's TF. Event injection cannot inject an ICEBP #DB
+//   (§15.20): hvstep emulates it, resuming at next_rip.
+// - MOV DR4 aliases DR6 when CR4.DE=0, so DR4 accesses are intercepted too.
 // - Branch steps need LBR virtualization for VMRUN to load DBGCTL (§15.23.1).
-// - Re-injected INT3/INTO/INT1 resume at next_rip (NRIP save, §15.7.1).
+// - Re-injected INT3/INTO keep RIP at the instruction: the processor pushes
+//   next_rip (§15.20, §15.7.1), and a fault during their delivery reports the
+//   instruction itself, as natively. Requires NRIP save (CPUID
+//   Fn8000_000A_EDX[3]); so does MOV DR6 emulation's register number, which
+//   needs DecodeAssists (EDX[7], §15.8.1).
 
 #include <cstdint>
 
@@ -39,14 +47,21 @@ namespace hvstep {
 inline namespace v0 {
 namespace svm {
 
-// DR6 is debug register 6 in the DR intercept word (APM Vol. 2 §15.12.1).
+// DR6, and DR4 which aliases it when CR4.DE=0, in the DR intercept word
+// (VMCB offset 004h; APM Vol. 2 §15.9, Table 15-7).
 inline constexpr std::uint8_t dr6_index = 6;
-inline constexpr std::uint32_t dr6_intercepts = dr_read_bit(dr6_index) | dr_write_bit(dr6_index);
+inline constexpr std::uint8_t dr4_index = 4;
+inline constexpr std::uint32_t dr6_intercepts = dr_read_bit(dr6_index) | dr_write_bit(dr6_index) |
+                                                dr_read_bit(dr4_index) | dr_write_bit(dr4_index);
 
-// EXITINFO1 of a MOV DRn intercept with decode assists: bit 63 valid, bits
-// 3:0 the general-purpose register (APM Vol. 2 §15.33.1).
-inline constexpr x86::field<63> mov_dr_info_valid{};
+// EXITINFO1 of a MOV DRn intercept with DecodeAssists: bits 3:0 the
+// general-purpose register (APM Vol. 2 §15.8.1, Table 15-3).
 inline constexpr x86::field<0, 4> mov_dr_gpr{};
+
+constexpr bool is_dr6_access(std::uint64_t code) noexcept {
+    return code == raw(dr_read_exit(dr6_index)) || code == raw(dr_write_exit(dr6_index)) ||
+           code == raw(dr_read_exit(dr4_index)) || code == raw(dr_write_exit(dr4_index));
+}
 
 template <class Vmcb>
 class tf_stepper : public core::client_arming<core::mechanism::trap_flag> {
@@ -59,7 +74,7 @@ public:
 
     constexpr std::uint64_t guest_rflags(Vmcb& vmcb) const noexcept { return core::guest_view_of_rflags(state_, vmcb.rflags()); }
     constexpr void set_guest_rflags(Vmcb& vmcb, std::uint64_t value) noexcept {
-        const auto w = core::write_guest_rflags(state_, value);
+        const auto w = core::write_guest_rflags(state_, value, vmcb.rflags());
         state_ = w.state;
         vmcb.set_rflags(w.real_rflags);
     }
@@ -93,10 +108,7 @@ public:
         } else if (parked || d.guest_db != 0) {
             vmcb.set_dr6(d.guest_db != 0 ? core::merge_into_dr6(guest_dr6, d.guest_db) : guest_dr6);
         }
-        if (d.guest_db != 0) {
-            vmcb.set_event_injection(make_event_injection(static_cast<std::uint8_t>(x86::vector::db),
-                                                          event_type::exception));
-        }
+        if (d.guest_db != 0) inject_guest_db_side_effects(vmcb);
         if (d.reinject_event) reinject(vmcb, code);
         if (d.set_rf) vmcb.set_rflags(x86::rflags::rf.with(in.rflags));
         state_ = d.state;
@@ -110,14 +122,14 @@ public:
         const auto d = core::decide_after_emulation(state_, vmcb.rflags(), vmcb.rip());
         if (d.guest_db != 0) {
             vmcb.set_dr6(core::merge_into_dr6(vmcb.dr6(), d.guest_db));
-            vmcb.set_event_injection(make_event_injection(static_cast<std::uint8_t>(x86::vector::db),
-                                                          event_type::exception));
+            inject_guest_db_side_effects(vmcb);
         }
         state_ = d.state;
         return core::emulation_result{d.report, d.guest_db != 0};
     }
 
     constexpr void before_entry(Vmcb& vmcb, core::next_instruction next = core::next_instruction::unknown) noexcept {
+        state_ = core::end_of_exit(state_);
         if (idle()) return;
         core::tf_entry_input in{};
         in.rflags = vmcb.rflags();
@@ -125,7 +137,9 @@ public:
         const std::uint64_t debugctl = lbr ? vmcb.debugctl() : 0;
         in.btf = x86::debugctl::btf.is_set(debugctl);
         // SVM has no VM-entry check on TF inside an interrupt shadow; the
-        // processor itself holds a trap past a MOV-SS shadow (APM Vol. 2 §15.6).
+        // TF VMRUN loads traps after the first guest instruction whatever the
+        // interrupt shadow (APM Vol. 2 §15.5.1 "Basic Operation", §15.21.5
+        // "Interrupt Shadows").
         in.injecting = event_valid(vmcb.event_injection());
         in.next = next;
 
@@ -145,6 +159,21 @@ public:
     }
 
 private:
+    // Inject the guest's #DB (DR6 already merged) with what native delivery
+    // also does: clear DR7.GD, and DEBUGCTL.BTF/LBR where VMRUN loads DBGCTL
+    // (core rule "db_delivery_side_effects").
+    constexpr void inject_guest_db_side_effects(Vmcb& vmcb) noexcept {
+        const std::uint64_t dr7 = vmcb.dr7();
+        if (core::dr7_after_db_delivery(dr7) != dr7) vmcb.set_dr7(core::dr7_after_db_delivery(dr7));
+        if (vmcb.lbr_virtualization()) {
+            const std::uint64_t debugctl = vmcb.debugctl();
+            if (core::debugctl_after_db_delivery(debugctl) != debugctl) {
+                vmcb.set_debugctl(core::debugctl_after_db_delivery(debugctl));
+            }
+        }
+        vmcb.set_event_injection(make_event_injection(static_cast<std::uint8_t>(x86::vector::db), event_type::exception));
+    }
+
     constexpr bool idle() const noexcept {
         return !state_.is_armed() && !core::has(state_, core::state_flag::tf_forced) &&
                !core::has(state_, core::state_flag::trap_controls);
@@ -166,11 +195,9 @@ private:
             in.hypervisor_intercepts =
                 (state_.hypervisor_exception_intercepts & exception_intercept_bit(in.vector)) != 0;
             in.vectoring = event_valid(vmcb.exit_int_info());
-        } else if ((code == raw(dr_read_exit(dr6_index)) || code == raw(dr_write_exit(dr6_index))) &&
-                   !core::has_more(state_, core::more_flag::hypervisor_dr6_intercepts)) {
-            const std::uint64_t info = vmcb.exit_info1();
-            r.dr6 = core::dr6_access{true, code == raw(dr_write_exit(dr6_index)),
-                                     static_cast<std::uint8_t>(mov_dr_gpr.get(info)), mov_dr_info_valid.is_set(info)};
+        } else if (is_dr6_access(code) && !core::has_more(state_, core::more_flag::hypervisor_dr6_intercepts)) {
+            r.dr6 = core::dr6_access{true, is_dr_write(code),
+                                     static_cast<std::uint8_t>(mov_dr_gpr.get(vmcb.exit_info1()))};
             r.hypervisor_handles = true;
         }
         in.rflags = vmcb.rflags();
@@ -179,13 +206,19 @@ private:
     }
 
     // Re-inject the intercepted exception or INT1 as the guest would have
-    // taken it. INT3, INTO and INT1 are intercepted before RIP moves past them;
-    // the handler must return after them (APM Vol. 2 §15.20, §15.7.1).
+    // taken it. INT1 is emulated (§15.20): RIP moves past it and a #DB is
+    // injected. INT3/INTO keep RIP; the processor pushes next_rip. A fault
+    // delivered natively pushes RF=1 (SDM Vol. 3A §6.6 "Program or Task
+    // Restart"), which the SVM exit does not save: set it. An intercepted #PF
+    // leaves CR2 unwritten and reports the address in EXITINFO2 (§15.12.15).
     constexpr void reinject(Vmcb& vmcb, std::uint64_t code) noexcept {
         const bool icebp = code == raw(exit_code::icebp);
         const auto v = static_cast<x86::vector>(icebp ? static_cast<std::uint8_t>(x86::vector::db)
                                                       : exception_vector(code));
-        if (icebp || v == x86::vector::bp || v == x86::vector::of) vmcb.set_rip(vmcb.next_rip());
+        if (icebp) vmcb.set_rip(vmcb.next_rip());
+        if (!icebp && x86::classify(v) == x86::exception_class::fault) {
+            vmcb.set_rflags(x86::rflags::rf.with(vmcb.rflags()));
+        }
         if (v == x86::vector::pf) vmcb.set_cr2(vmcb.exit_info2());
         const bool error_code = !icebp && x86::has_error_code(v);
         vmcb.set_event_injection(make_event_injection(static_cast<std::uint8_t>(v), event_type::exception, error_code,

@@ -5,7 +5,7 @@
 // and tests use an in-memory one. hvstep never executes VMRUN or touches MSRs.
 //
 //   rflags() set_rflags(v)   rip() set_rip(v)   next_rip()
-//   dr6() set_dr6(v)   dr7()   debugctl() set_debugctl(v)
+//   dr6() set_dr6(v)   dr7() set_dr7(v)   debugctl() set_debugctl(v)
 //   lbr_virtualization() set_lbr_virtualization(b)   set_cr2(v)
 //   exit_code() exit_info1() exit_info2() exit_int_info()
 //   event_injection() set_event_injection(v)
@@ -38,6 +38,7 @@ struct has_vmcb_debug_state<
     T, std::void_t<decltype(std::declval<std::uint64_t&>() = std::declval<T&>().dr6()),
                    decltype(std::declval<T&>().set_dr6(std::uint64_t{})),
                    decltype(std::declval<std::uint64_t&>() = std::declval<T&>().dr7()),
+                   decltype(std::declval<T&>().set_dr7(std::uint64_t{})),
                    decltype(std::declval<std::uint64_t&>() = std::declval<T&>().debugctl()),
                    decltype(std::declval<T&>().set_debugctl(std::uint64_t{})),
                    decltype(std::declval<bool&>() = std::declval<T&>().lbr_virtualization()),
@@ -82,7 +83,7 @@ constexpr bool check_vmcb_view() noexcept {
                   "hvstep SVM policy: the VMCB view needs rflags()/set_rflags(), rip()/set_rip(), next_rip(), "
                   "set_cr2() (is this a VMCS accessor? use a vmx:: policy for those)");
     static_assert(detail::has_vmcb_debug_state<T>::value,
-                  "hvstep SVM policy: the VMCB view needs dr6()/set_dr6(), dr7(), debugctl()/set_debugctl(), "
+                  "hvstep SVM policy: the VMCB view needs dr6()/set_dr6(), dr7()/set_dr7(), debugctl()/set_debugctl(), "
                   "lbr_virtualization()/set_lbr_virtualization()");
     static_assert(detail::has_vmcb_exit_info<T>::value,
                   "hvstep SVM policy: the VMCB view needs exit_code(), exit_info1(), exit_info2(), exit_int_info(), "

@@ -51,6 +51,10 @@ public:
         dirty(mask32(clean::drx));
     }
     constexpr std::uint64_t dr7() const noexcept { return vmcb_->save.dr7; }
+    constexpr void set_dr7(std::uint64_t value) noexcept {
+        vmcb_->save.dr7 = value;
+        dirty(mask32(clean::drx));
+    }
 
     // CR2 is what a #PF the hypervisor delivers itself must leave behind (§15.12.15: an intercepted
     // #PF does not write CR2).

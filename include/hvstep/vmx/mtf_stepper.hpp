@@ -37,6 +37,14 @@ public:
     using accessor_type = Vmcs;
     using base::base;
 
+    // MTF never touches RFLAGS, so the register is the guest's; write it here
+    // when emulating, so the guest's TF at the start of the emulated
+    // instruction is known to after_emulation().
+    constexpr void set_guest_rflags(Vmcs& vmcs, std::uint64_t value) noexcept {
+        state_ = core::write_guest_rflags(state_, value, vmcs.read(vmcs_field::guest_rflags)).state;
+        vmcs.write(vmcs_field::guest_rflags, value);
+    }
+
     constexpr core::exit_result on_exit(Vmcs& vmcs, std::uint32_t exit_reason_raw) noexcept {
         core::exit_result r{};
         const bool is_mtf = basic_reason(exit_reason_raw) == exit_reason::monitor_trap_flag;
@@ -51,13 +59,15 @@ public:
     constexpr core::emulation_result after_emulation(Vmcs& vmcs) noexcept {
         const auto d = core::decide_after_emulation(state_, vmcs.read(vmcs_field::guest_rflags),
                                                     vmcs.read(vmcs_field::guest_rip));
-        if (d.consume_pending_trap) step_io::consume_pending_step_trap(vmcs);
-        if (d.guest_db != 0) step_io::inject_guest_db(vmcs, d.guest_db);
+        const std::uint32_t pending =
+            d.consume_pending_trap ? step_io::consume_pending_step_trap(vmcs, d.guest_db != 0) : 0U;
+        if (d.guest_db != 0) step_io::inject_guest_db(vmcs, d.guest_db | pending);
         state_ = d.state;
         return core::emulation_result{d.report, d.guest_db != 0};
     }
 
     constexpr void before_entry(Vmcs& vmcs) noexcept {
+        state_ = core::end_of_exit(state_);
         if (!state_.is_armed() && !core::has(state_, core::state_flag::trap_controls)) return;
         const bool injecting = state_.is_armed() && step_io::entry_delivers_event(vmcs);
         const auto p = core::plan_mtf_entry(state_, injecting);

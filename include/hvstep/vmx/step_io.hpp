@@ -42,6 +42,12 @@ inline constexpr std::uint32_t db_hardware_exception =
 template <class Vmcs>
 constexpr void inject_guest_db(Vmcs& vmcs, std::uint32_t conditions) noexcept {
     vmcs.write_dr6(core::merge_into_dr6(vmcs.read_dr6(), conditions));
+    const std::uint64_t dr7 = vmcs.read(vmcs_field::guest_dr7);
+    if (core::dr7_after_db_delivery(dr7) != dr7) vmcs.write(vmcs_field::guest_dr7, core::dr7_after_db_delivery(dr7));
+    const std::uint64_t debugctl = vmcs.read(vmcs_field::guest_debugctl);
+    if (core::debugctl_after_db_delivery(debugctl) != debugctl) {
+        vmcs.write(vmcs_field::guest_debugctl, core::debugctl_after_db_delivery(debugctl));
+    }
     vmcs.write(vmcs_field::vm_entry_interruption_info, db_hardware_exception);
 }
 
@@ -73,12 +79,21 @@ constexpr void reinject_exit_event(Vmcs& vmcs, std::uint32_t exit_info) noexcept
 // instruction was emulated) would be delivered again at entry, before the
 // next instruction runs (SDM Vol. 3C "Delivery of Pending Debug Exceptions
 // after VM Entry"): the emulation consumed it.
+// When hvstep injects the guest's #DB, a pending breakpoint match of the same
+// boundary (a data breakpoint on the MOV SS) rides along in it: injection
+// discards pending debug exceptions (SDM Vol. 3C §27.7.3). Returns those
+// conditions, positive, laid out like DR6.
 template <class Vmcs>
-constexpr void consume_pending_step_trap(Vmcs& vmcs) noexcept {
+constexpr std::uint32_t consume_pending_step_trap(Vmcs& vmcs, bool injecting_db) noexcept {
     const std::uint64_t pending = vmcs.read(vmcs_field::guest_pending_debug_exceptions);
-    if (pending_debug_exceptions::bs.is_set(pending)) {
-        vmcs.write(vmcs_field::guest_pending_debug_exceptions, pending_debug_exceptions::bs.without(pending));
+    std::uint64_t left = pending_debug_exceptions::bs.without(pending);
+    std::uint32_t taken = 0;
+    if (injecting_db) {
+        taken = static_cast<std::uint32_t>(pending & pending_debug_exceptions::breakpoints.mask);
+        left &= ~(pending_debug_exceptions::breakpoints.mask | pending_debug_exceptions::enabled_breakpoint.mask);
     }
+    if (left != pending) vmcs.write(vmcs_field::guest_pending_debug_exceptions, left);
+    return taken;
 }
 
 template <class Vmcs>
@@ -95,7 +110,8 @@ template <class Vmcs>
 constexpr bool entry_delivers_event(Vmcs& vmcs) noexcept {
     if (entry_injects_event(vmcs)) return true;
     const std::uint64_t pending = vmcs.read(vmcs_field::guest_pending_debug_exceptions);
-    if ((pending & (pending_debug_exceptions::bs.mask | pending_debug_exceptions::breakpoints.mask)) == 0) {
+    // Valid only with BS or the enabled-breakpoint bit (SDM Vol. 3C §27.7.3).
+    if ((pending & (pending_debug_exceptions::bs.mask | pending_debug_exceptions::enabled_breakpoint.mask)) == 0) {
         return false;
     }
     return !interruptibility::blocking_by_mov_ss.is_set(vmcs.read(vmcs_field::guest_interruptibility_state));

@@ -48,7 +48,7 @@ public:
         return core::guest_view_of_rflags(state_, vmcs.read(vmcs_field::guest_rflags));
     }
     constexpr void set_guest_rflags(Vmcs& vmcs, std::uint64_t value) noexcept {
-        const auto w = core::write_guest_rflags(state_, value);
+        const auto w = core::write_guest_rflags(state_, value, vmcs.read(vmcs_field::guest_rflags));
         state_ = w.state;
         vmcs.write(vmcs_field::guest_rflags, w.real_rflags);
     }
@@ -79,13 +79,15 @@ public:
     constexpr core::emulation_result after_emulation(Vmcs& vmcs) noexcept {
         const auto d = core::decide_after_emulation(state_, vmcs.read(vmcs_field::guest_rflags),
                                                     vmcs.read(vmcs_field::guest_rip));
-        if (d.consume_pending_trap) step_io::consume_pending_step_trap(vmcs);
-        if (d.guest_db != 0) step_io::inject_guest_db(vmcs, d.guest_db);
+        const std::uint32_t pending =
+            d.consume_pending_trap ? step_io::consume_pending_step_trap(vmcs, d.guest_db != 0) : 0U;
+        if (d.guest_db != 0) step_io::inject_guest_db(vmcs, d.guest_db | pending);
         state_ = d.state;
         return core::emulation_result{d.report, d.guest_db != 0};
     }
 
     constexpr void before_entry(Vmcs& vmcs, core::next_instruction next = core::next_instruction::unknown) noexcept {
+        state_ = core::end_of_exit(state_);
         if (idle()) return;
         core::tf_entry_input in{};
         in.rflags = vmcs.read(vmcs_field::guest_rflags);
