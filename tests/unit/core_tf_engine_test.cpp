@@ -431,3 +431,43 @@ constexpr bool check_emulation_record_ends_at_entry() {
 }
 HVSTEP_DUAL_TEST(TfEngine, EmulationRecordEndsAtEntry, check_emulation_record_ends_at_entry)
 }  // namespace
+
+namespace {
+using namespace hvstep::core;
+// Rule 13: a REP string instruction traps after each iteration (SDM Vol. 3B
+// §18.3.1.4; RIP stays on the instruction until RCX runs out), and MTF exits
+// after each iteration (SDM Vol. 3C §26.5.2): each is one step, and nothing
+// about TF changes between them.
+constexpr bool check_rep_iteration_is_one_step() {
+    const std::uint8_t rep_movsb[] = {0xF3, 0xA4};
+    const auto hint = classify_next(rep_movsb, sizeof rep_movsb, hvstep::x86::code_size::bits64);
+    auto s = arm(step_state{}, 0, granularity::instruction, persistence::continuous, true, false).state;
+    tf_entry_input in{};
+    in.rflags = hvstep::x86::rflags::reserved_one.mask;
+    in.next = hint;
+    unsigned reports = 0;
+    for (int iteration = 0; iteration < 3; ++iteration) {
+        s = plan_tf_entry(s, in).state;
+        tf_exit_input db{};
+        db.kind = tf_exit_kind::debug_exception;
+        db.conditions = static_cast<std::uint32_t>(hvstep::x86::dr6::bs.mask);
+        db.rflags = hvstep::x86::rflags::reserved_one.mask | hvstep::x86::rflags::tf.mask;
+        db.rip = 0x1000;  // still the REP MOVSB
+        const auto d = decide_tf_exit(s, db);
+        if (d.report.any() && d.report.rip == 0x1000 && d.guest_db == 0 && !d.fixup_needed()) ++reports;
+        s = d.state;
+    }
+    // MTF: one exit per iteration too.
+    auto m = arm(step_state{}, 0, granularity::instruction, persistence::continuous, false, false).state;
+    unsigned mtf_reports = 0;
+    for (int iteration = 0; iteration < 3; ++iteration) {
+        m = plan_mtf_entry(m, false).state;
+        const auto d = decide_mtf_exit(m, true, 0x1000);
+        if (d.report.cause == step_cause::instruction) ++mtf_reports;
+        m = d.state;
+    }
+    return hint == next_instruction::ordinary && reports == 3 && mtf_reports == 3 &&
+           !has(s, state_flag::guest_tf);
+}
+HVSTEP_DUAL_TEST(TfEngine, RepIterationIsOneStep, check_rep_iteration_is_one_step)
+}  // namespace

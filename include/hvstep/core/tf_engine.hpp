@@ -167,6 +167,8 @@ struct tf_exit_decision {
     bool clear_pushed_tf = false;         // PUSHF: clear TF (bit 8) of the image at the guest's RSP
     bool fix_r11 = false;                 // SYSCALL: set R11.TF to r11_tf
     bool r11_tf = false;
+
+    constexpr bool fixup_needed() const noexcept { return clear_pushed_tf || fix_r11; }
 };
 
 namespace detail {
