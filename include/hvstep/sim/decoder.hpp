@@ -16,7 +16,7 @@ namespace sim {
 enum class op : std::uint8_t {
     nop, alu, test, inc, dec, mov, lea, push, pop, pushf, popf, iret, jmp, jcc, call, ret,
     int_n, int3, int1, sti, cli, mov_to_ss, mov_from_ss, hlt, cpuid, in, out, rdmsr, wrmsr,
-    movs, stos, syscall, sysret, sysenter, mov_to_dr, mov_from_dr, ud2, div,
+    movs, stos, syscall, sysret, sysenter, mov_to_dr, mov_from_dr, ud2, div, shl, shr,
 };
 
 enum class alu_op : std::uint8_t { add = 0, or_ = 1, adc = 2, sbb = 3, and_ = 4, sub = 5, xor_ = 6, cmp = 7 };
@@ -313,6 +313,14 @@ inline decode_result decode(const std::uint8_t* bytes, unsigned n, std::uint64_t
         } else {
             return fail("F6/F7 form outside the subset (TEST, DIV r/m16/32/64 only)");
         }
+    } else if (b == 0xC0 || b == 0xC1 || b == 0xD0 || b == 0xD1) {
+        auto m = modrm();
+        const bool byte_op = (b & 1u) == 0;
+        if (byte_op) i.size = 1;
+        if (m.reg != 4 && m.reg != 5) return fail("shift/rotate other than SHL/SHR");
+        i.code = m.reg == 4 ? op::shl : op::shr;
+        i.dst = decode_rm(c, m, rex, byte_op);
+        i.src = imm_operand(b <= 0xC1 ? c.u8() : 1u);
     } else if (b == 0xFE || b == 0xFF) {
         auto m = modrm();
         const bool byte_op = b == 0xFE;

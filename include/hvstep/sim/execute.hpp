@@ -26,6 +26,8 @@ struct exec_result {
 };
 
 namespace detail {
+__extension__ typedef unsigned __int128 u128;  // DIV r/m64 divides RDX:RAX (GCC/Clang extension)
+
 inline bool parity(std::uint64_t r) {
     unsigned b = static_cast<unsigned>(r & 0xFF), c = 0;
     for (; b; b &= b - 1) ++c;
@@ -125,14 +127,35 @@ inline exec_result execute(cpu_core& c, const insn& i) {
             if (!c.get(i.src, i, i.src.kind == operand::k_imm && sz == 8 ? 8 : sz, v) || !c.set(i.dst, i, sz, v)) return fault();
             break;
         }
+        case op::shl:
+        case op::shr: {
+            std::uint64_t a;
+            if (!c.get(i.dst, i, sz, a)) return fault();
+            const unsigned n = static_cast<unsigned>(i.src.value & (sz == 8 ? 63u : 31u));
+            if (n == 0) break;  // flags unchanged (SDM Vol. 2 "SAL/SAR/SHL/SHR")
+            const unsigned bits = 8 * sz;
+            std::uint64_t res, cf;
+            if (i.code == op::shl) {
+                cf = n <= bits ? (a >> (bits - n)) & 1u : 0;
+                res = n < bits ? (a << n) & m : 0;
+            } else {
+                cf = (a >> (n - 1)) & 1u;
+                res = n < bits ? a >> n : 0;
+            }
+            const std::uint64_t sign = std::uint64_t{1} << (bits - 1);
+            const bool of = i.code == op::shl ? (((res & sign) != 0) != (cf != 0)) : (a & sign) != 0;
+            if (!c.set(i.dst, i, sz, res)) return fault();
+            s.rflags = (s.rflags & ~fl::arith) | (cf ? fl::cf : 0) | (of ? fl::of : 0) | szp(res, sz);
+            break;
+        }
         case op::lea: c.set(i.dst, i, sz, c.effective_address(i.src, i)); break;
         case op::div: {
             std::uint64_t d;
             if (!c.get(i.dst, i, sz, d)) return fault();
             if (d == 0) { c.raise(vec::de); return fault(); }
             if (sz == 8) {
-                const unsigned __int128 n = (static_cast<unsigned __int128>(s.gpr[rdx]) << 64) | s.gpr[rax];
-                const unsigned __int128 q = n / d;
+                const u128 n = (static_cast<u128>(s.gpr[rdx]) << 64) | s.gpr[rax];
+                const u128 q = n / d;
                 if (q >> 64) { c.raise(vec::de); return fault(); }
                 s.gpr[rdx] = static_cast<std::uint64_t>(n % d);
                 s.gpr[rax] = static_cast<std::uint64_t>(q);
