@@ -41,8 +41,7 @@ public:
     // when emulating, so the guest's TF at the start of the emulated
     // instruction is known to after_emulation().
     constexpr void set_guest_rflags(Vmcs& vmcs, std::uint64_t value) noexcept {
-        state_ = core::write_guest_rflags(state_, value, vmcs.read(vmcs_field::guest_rflags)).state;
-        vmcs.write(vmcs_field::guest_rflags, value);
+        step_io::write_guest_rflags(vmcs, state_, value);
     }
 
     constexpr core::exit_result on_exit(Vmcs& vmcs, std::uint32_t exit_reason_raw) noexcept {
@@ -57,13 +56,7 @@ public:
     }
 
     constexpr core::emulation_result after_emulation(Vmcs& vmcs) noexcept {
-        const auto d = core::decide_after_emulation(state_, vmcs.read(vmcs_field::guest_rflags),
-                                                    vmcs.read(vmcs_field::guest_rip));
-        const std::uint32_t pending =
-            d.consume_pending_trap ? step_io::consume_pending_step_trap(vmcs, d.guest_db != 0) : 0U;
-        if (d.guest_db != 0) step_io::inject_guest_db(vmcs, d.guest_db | pending);
-        state_ = d.state;
-        return core::emulation_result{d.report, d.guest_db != 0};
+        return step_io::complete_emulation(vmcs, state_);
     }
 
     constexpr void before_entry(Vmcs& vmcs) noexcept {

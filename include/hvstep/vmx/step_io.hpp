@@ -7,6 +7,9 @@
 
 #include "hvstep/core/dr6_rules.hpp"
 #include "hvstep/core/entry_consistency.hpp"
+#include "hvstep/core/hook_results.hpp"
+#include "hvstep/core/step_state.hpp"
+#include "hvstep/core/tf_engine.hpp"
 #include "hvstep/vmx/exit_qualification.hpp"
 #include "hvstep/vmx/guest_state.hpp"
 #include "hvstep/vmx/interruption_info.hpp"
@@ -94,6 +97,27 @@ constexpr std::uint32_t consume_pending_step_trap(Vmcs& vmcs, bool injecting_db)
     }
     if (left != pending) vmcs.write(vmcs_field::guest_pending_debug_exceptions, left);
     return taken;
+}
+
+// The after_emulation() hook both VMX policies share (core rule
+// "emulated_instruction_completes_step").
+template <class Vmcs>
+constexpr core::emulation_result complete_emulation(Vmcs& vmcs, core::step_state& state) noexcept {
+    const auto d =
+        core::decide_after_emulation(state, vmcs.read(vmcs_field::guest_rflags), vmcs.read(vmcs_field::guest_rip));
+    const std::uint32_t pending = d.consume_pending_trap ? consume_pending_step_trap(vmcs, d.guest_db != 0) : 0U;
+    if (d.guest_db != 0) inject_guest_db(vmcs, d.guest_db | pending);
+    state = d.state;
+    return core::emulation_result{d.report, d.guest_db != 0};
+}
+
+// The hypervisor's write of guest RFLAGS (core rule "tf_guest_write"). Under
+// MTF TF is never forced and the value goes in as it is.
+template <class Vmcs>
+constexpr void write_guest_rflags(Vmcs& vmcs, core::step_state& state, std::uint64_t value) noexcept {
+    const auto w = core::write_guest_rflags(state, value, vmcs.read(vmcs_field::guest_rflags));
+    state = w.state;
+    vmcs.write(vmcs_field::guest_rflags, w.real_rflags);
 }
 
 template <class Vmcs>
