@@ -86,10 +86,12 @@ inline verdict compare(const native_output& n, const run_output& s, policy p) {
         }
     }
     // Completeness: every report names the boundary it ends (docs/trace-format.md). Under a TF
-    // policy an entry that injects an event does not force TF, so the boundaries from that
-    // delivery up to the next exit run unstepped (docs/step-rules.md): those are excused, nothing else.
+    // policy an entry that does not force TF while armed (it injects an event, the next
+    // instruction is INT n, the guest is halted) lets the guest run unstepped up to the next
+    // exit (docs/step-rules.md): those boundaries are excused, nothing else.
     const bool tf = p != policy::vmx_mtf;
     std::uint64_t expect = 1, excuse_below = 0;
+    if (tf && s.first_entry_unforced && !s.steps.empty()) excuse_below = s.steps[0].exit_boundary + (s.steps[0].bs_trap ? 0 : 1);
     std::vector<std::uint64_t> reported;
     auto take = [&](std::uint64_t index) {
         ++v.steps;
@@ -110,7 +112,7 @@ inline verdict compare(const native_output& n, const run_output& s, policy p) {
             take(r.boundary + (pre_delivery ? 1 : 0));
         }
         if (r.emulation_report.any()) take(r.boundary);
-        if (tf && r.entry_injects) {
+        if (tf && r.entry_unforced) {
             // Excused: up to the next exit; a single-step trap exit ends its boundary and must be reported.
             if (k + 1 < s.steps.size()) excuse_below = s.steps[k + 1].exit_boundary + (s.steps[k + 1].bs_trap ? 0 : 1);
             else excuse_below = ~std::uint64_t{0};

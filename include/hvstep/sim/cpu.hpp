@@ -94,6 +94,7 @@ public:
             if (e.vector == vec::db && e.type == event_type::hardware_exception) {
                 s.dr6 = ((s.dr6 & ~dr::b_mask) | (e.db_conditions & (dr::b_mask | dr::bd | dr::bs | dr::bt))) | dr::dr6_fixed;
                 s.dr7 &= ~dr::gd;  // SDM Vol. 3B §18.2.4: GD cleared on entry to the #DB handler
+                s.debugctl &= ~(debugctl::btf | 1u);  // §18.4.1: a #DB clears LBR and BTF
             }
         }
         guest_event g{};
@@ -302,6 +303,7 @@ private:
             if (e.vector == vec::db && e.type == event_type::hardware_exception && icpt.db_exit_updates_dr6) {
                 s.dr6 = ((s.dr6 & ~dr::b_mask) | (e.db_conditions & (dr::b_mask | dr::bd | dr::bs | dr::bt))) | dr::dr6_fixed;
                 s.dr7 &= ~dr::gd;
+                s.debugctl &= ~(debugctl::btf | 1u);
             }
             r.what = outcome::exit;
             r.exit.kind = exit_kind::exception;

@@ -64,6 +64,7 @@ struct step_record {
     std::uint64_t guest_rflags = 0;  // the guest's view after the exit
     std::size_t events_before = 0, events_after = 0;  // cpu.events delivered while the guest ran up to this exit
     bool entry_injects = false;  // the entry after this exit injected an event
+    bool entry_unforced = false; // TF policy: the entry after this exit ran the guest without the stepper's TF while armed
     std::uint64_t exit_boundary = 0;  // cpu.boundaries when the exit happened
     bool bs_trap = false;        // the exit is a #DB carrying a single-step trap (it ends boundary exit_boundary)
 };
@@ -78,6 +79,7 @@ struct run_output {
     bool ok = false;       // ended through port 0xF4
     std::uint64_t boundaries = 0;
     std::vector<std::uint64_t> async_deliveries;  // boundary counts at which injected interrupts/NMIs were delivered
+    bool first_entry_unforced = false;
 };
 
 std::string inline cause_name(core::step_cause c) {

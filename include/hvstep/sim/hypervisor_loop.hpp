@@ -57,6 +57,7 @@ public:
     run_output run() {
         entry_rip_ = guest_rip();
         before_entry();
+        out.first_entry_unforced = unforced();
         for (std::uint64_t n = 0; n < cfg_.max_exits; ++n) {
             const std::size_t ev0 = core.events.size();
             // SVM-TF parks the guest's DR6 while armed (VMCB.DR6 holds the reset pattern): what the
@@ -101,6 +102,7 @@ public:
             }
             entry_rip_ = guest_rip();
             before_entry();
+            out.steps.back().entry_unforced = unforced();
         }
         run_result rr{};
         rr.status = run_status::error;
@@ -143,9 +145,16 @@ private:
         }
         return m.gpr[n];
     }
+    // What completing an emulated instruction does besides moving RIP: the interrupt shadow
+    // ends and RF is cleared (SDM Vol. 3B §18.3.1.1: RF is cleared after every completed instruction).
     void clear_shadow() {
-        if constexpr (is_svm) m.vmcb.control.interrupt_shadow = 0;
-        else m.vmcs[vmx::vmcs_field::guest_interruptibility_state] &= ~std::uint64_t{3};
+        if constexpr (is_svm) {
+            m.vmcb.control.interrupt_shadow = 0;
+            m.vmcb.save.rflags &= ~fl::rf;
+        } else {
+            m.vmcs[vmx::vmcs_field::guest_interruptibility_state] &= ~std::uint64_t{3};
+            m.vmcs[vmx::vmcs_field::guest_rflags] &= ~fl::rf;
+        }
     }
     bool shadowed() {
         if constexpr (is_svm) return m.vmcb.control.interrupt_shadow & 1u;
@@ -437,6 +446,11 @@ private:
         }
     }
 
+    bool unforced() {
+        if constexpr (P == policy::vmx_mtf) return false;
+        else return stepper.state().is_armed() && !core::has(stepper.state(), core::state_flag::tf_forced);
+    }
+
     void before_entry() {
         auto v = view();
         if constexpr (P == policy::vmx_mtf) {
@@ -469,7 +483,7 @@ private:
             case run_status::exited: break;
         }
         if (!out.end.empty() && out.end.rfind("error: RDMSR", 0) == 0) out.ok = false;
-        if (rr.status == run_status::ended && done_) {
+        if ((rr.status == run_status::ended && done_) || (rr.status == run_status::halted && halted_)) {
             const std::uint64_t rf = guest_rflags();
             m.sync_to_cpu();
             core.s.rflags = rf;  // the guest's view: hvstep's TF is not the guest's

@@ -1,0 +1,17 @@
+# ctest scenario.runtime_bytes: tools/guest/runtime.S assembled must equal the bytes that
+# sim/guest_abi.hpp embeds.
+execute_process(COMMAND "${AS}" --64 -o "${WORK}/runtime.o" "${SOURCE}" RESULT_VARIABLE rc)
+if(rc)
+    message(FATAL_ERROR "as failed on ${SOURCE}")
+endif()
+execute_process(COMMAND "${OBJCOPY}" -O binary -j .text "${WORK}/runtime.o" "${WORK}/runtime.bin" RESULT_VARIABLE rc)
+execute_process(COMMAND "${DUMP}" "${WORK}/runtime.embedded.bin" RESULT_VARIABLE rc2)
+if(rc OR rc2)
+    message(FATAL_ERROR "objcopy or the dump failed")
+endif()
+file(SHA256 "${WORK}/runtime.bin" a)
+file(SHA256 "${WORK}/runtime.embedded.bin" b)
+if(NOT a STREQUAL b)
+    message(FATAL_ERROR "sim/guest_abi.hpp's runtime_bytes differ from tools/guest/runtime.S: re-embed them")
+endif()
+message(STATUS "runtime bytes match tools/guest/runtime.S")
