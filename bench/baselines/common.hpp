@@ -13,7 +13,7 @@ namespace hvstep_bench {
 namespace baseline {
 
 struct outcome {
-    bool stepped = false;          // a step was reported to the stepping client
+    bool stepped = false;  // a step was reported to the stepping client
     bool hypervisor_handles = false;
     std::uint64_t rip = 0;
 };

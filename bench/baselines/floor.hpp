@@ -50,16 +50,52 @@ using hvstep::vmx::vmcs_field;
 
 inline constexpr unsigned client = 0;
 inline constexpr std::uint32_t bs_condition = static_cast<std::uint32_t>(hvstep::x86::dr6::bs.mask);
-inline constexpr std::uint32_t db_hardware_exception = hvstep::vmx::make_interruption_info(
-    static_cast<std::uint8_t>(hvstep::x86::vector::db), hvstep::vmx::interruption_type::hardware_exception, false);
+inline constexpr std::uint32_t db_hardware_exception =
+    hvstep::vmx::make_interruption_info(static_cast<std::uint8_t>(hvstep::x86::vector::db),
+                                        hvstep::vmx::interruption_type::hardware_exception, false);
+
+// In-place step-state updates: the floor changes only the bytes it must, where hvstep's core
+// passes and returns the whole 16-byte state by value through every transition.
+namespace inplace {
+inline void assign(std::uint8_t& bits, std::uint8_t bit, bool on) noexcept {
+    bits = static_cast<std::uint8_t>(on ? (bits | bit) : (bits & ~bit));
+}
+inline void disarm_set(core::step_state& s, std::uint8_t which) noexcept {
+    s.armed = static_cast<std::uint8_t>(s.armed & ~which);
+    s.branch_only = static_cast<std::uint8_t>(s.branch_only & s.armed);
+    s.one_step = static_cast<std::uint8_t>(s.one_step & s.armed);
+    if (s.armed == 0) assign(s.flags, sf::step_into, false);
+}
+// core::arm for an instruction step, continuous, events held.
+inline void arm(core::step_state& s, unsigned c) noexcept {
+    const auto bit = static_cast<std::uint8_t>(1U << c);
+    s.armed = static_cast<std::uint8_t>(s.armed | bit);
+    s.branch_only = static_cast<std::uint8_t>(s.branch_only & ~bit);
+    s.one_step = static_cast<std::uint8_t>(s.one_step & ~bit);
+    assign(s.flags, sf::step_into, false);
+}
+inline void disarm(core::step_state& s, unsigned c) noexcept {
+    disarm_set(s, static_cast<std::uint8_t>(1U << c));
+}
+// core::retire_reported: one-step clients that were told are done.
+inline void retire(core::step_state& s, core::client_set reported) noexcept {
+    const auto done = static_cast<std::uint8_t>(s.one_step & reported.bits);
+    if (done != 0) disarm_set(s, done);
+}
+// core::end_of_exit.
+inline void end_of_exit(core::step_state& s) noexcept {
+    s.more_flags = static_cast<std::uint8_t>(
+        s.more_flags & ~(core::more_flag::emulation_tf_recorded | core::more_flag::emulation_tf));
+}
+}  // namespace inplace
 
 // ---------------------------------------------------------------------------------- VMX MTF ----
 template <class Vmcs>
 class vmx_mtf : public core::client_arming<core::mechanism::monitor_trap_flag> {
 public:
     using client_arming::client_arming;
-    void arm(Vmcs&) noexcept { client_arming::arm(client); }
-    void disarm(Vmcs&) noexcept { client_arming::disarm(client); }
+    void arm(Vmcs&) noexcept { inplace::arm(state_, client); }
+    void disarm(Vmcs&) noexcept { inplace::disarm(state_, client); }
 
     core::exit_result on_exit(Vmcs& v, std::uint32_t reason) noexcept {
         core::exit_result r{};
@@ -74,7 +110,8 @@ public:
                                                              : core::step_cause::instruction;
         r.report = core::step_report{state_.armed_clients(), cause, v.read(vmcs_field::guest_rip)};
         r.hypervisor_handles = core::has_more(state_, core::more_flag::hypervisor_mtf);
-        state_ = core::with_flag(core::retire_reported(state_, r.report.clients), sf::delivering, false);
+        inplace::retire(state_, r.report.clients);
+        inplace::assign(state_.flags, sf::delivering, false);
         return r;
     }
 
@@ -90,7 +127,7 @@ public:
             v.write(vmcs_field::vm_entry_interruption_info, db_hardware_exception);
             e.guest_db_injected = true;
         }
-        state_ = core::retire_reported(state_, e.report.clients);
+        inplace::retire(state_, e.report.clients);
         return e;
     }
 
@@ -103,12 +140,13 @@ public:
         // information, else a pending debug exception, which is delivered unless a MOV-SS shadow
         // holds it (SDM Vol. 3C §27.7.3).
         const bool injecting = armed && delivers_event(v);
-        state_ = core::with_flag(core::with_flag(state_, sf::trap_controls, armed), sf::delivering, injecting);
+        inplace::assign(state_.flags, sf::trap_controls, armed);
+        inplace::assign(state_.flags, sf::delivering, injecting);
         if (armed == on) return;
         // The controls: read-modify-write of one bit of a word the hypervisor owns.
         const std::uint64_t controls = v.read(vmcs_field::primary_processor_controls);
         const bool was_on = hvstep::vmx::primary_processor_controls::monitor_trap_flag.is_set(controls);
-        if (armed) state_ = core::record_hypervisor_mtf(state_, was_on);
+        if (armed) inplace::assign(state_.more_flags, core::more_flag::hypervisor_mtf, was_on);
         const bool value = armed || core::mtf_control_after_disarm(state_);
         if (value != was_on) {
             v.write(vmcs_field::primary_processor_controls,
@@ -119,7 +157,8 @@ public:
 private:
     static bool delivers_event(Vmcs& v) noexcept {
         namespace pd = hvstep::vmx::pending_debug_exceptions;
-        if (hvstep::vmx::interruption_valid(static_cast<std::uint32_t>(v.read(vmcs_field::vm_entry_interruption_info)))) {
+        if (hvstep::vmx::interruption_valid(
+                static_cast<std::uint32_t>(v.read(vmcs_field::vm_entry_interruption_info)))) {
             return true;
         }
         const std::uint64_t pending = v.read(vmcs_field::guest_pending_debug_exceptions);
@@ -134,13 +173,14 @@ template <class Vmcs>
 class vmx_tf : public core::client_arming<core::mechanism::trap_flag> {
 public:
     using client_arming::client_arming;
-    void arm(Vmcs&) noexcept { client_arming::arm(client); }
-    void disarm(Vmcs&) noexcept { client_arming::disarm(client); }
+    void arm(Vmcs&) noexcept { inplace::arm(state_, client); }
+    void disarm(Vmcs&) noexcept { inplace::disarm(state_, client); }
 
     core::exit_result on_exit(Vmcs& v, std::uint32_t reason) noexcept {
         core::exit_result r{};
         r.hypervisor_handles = true;
-        if (!state_.is_armed() && !core::has(state_, sf::tf_forced) && !core::has(state_, sf::trap_controls)) {
+        if (!state_.is_armed() && !core::has(state_, sf::tf_forced) &&
+            !core::has(state_, sf::trap_controls)) {
             return r;
         }
         // The exit reason is an input: nothing else is needed for an exit that is no exception.
@@ -153,8 +193,8 @@ public:
         }
         // Exit qualification: the conditions. DR7 is not read: it only tells a fault from a trap,
         // which matters for a client's claimed breakpoint (RF) and none is claimed.
-        const auto conditions =
-            static_cast<std::uint32_t>(v.read(vmcs_field::exit_qualification) & hvstep::vmx::debug_qualification::defined_bits);
+        const auto conditions = static_cast<std::uint32_t>(v.read(vmcs_field::exit_qualification) &
+                                                           hvstep::vmx::debug_qualification::defined_bits);
         r.hypervisor_handles = false;
         if ((conditions & bs_condition) != 0 && core::has(state_, sf::tf_forced)) {
             // RIP: the report. RFLAGS is not read: the guest's TF after an ordinary instruction
@@ -162,7 +202,7 @@ public:
             r.report = core::step_report{state_.armed_clients(), core::step_cause::instruction,
                                          v.read(vmcs_field::guest_rip)};
             state_.stepping = static_cast<std::uint8_t>(core::next_instruction::unknown);
-            state_ = core::retire_reported(state_, r.report.clients);
+            inplace::retire(state_, r.report.clients);
             return r;
         }
         // The guest's own #DB: guest DR6 (read-modify-write: B0-B3 replaced), what native delivery
@@ -170,13 +210,14 @@ public:
         // "db_delivery_side_effects"), and the injection.
         v.write_dr6(core::merge_into_dr6(v.read_dr6(), conditions & core::routable_conditions));
         const std::uint64_t dr7 = v.read(vmcs_field::guest_dr7);
-        if (core::dr7_after_db_delivery(dr7) != dr7) v.write(vmcs_field::guest_dr7, core::dr7_after_db_delivery(dr7));
+        if (core::dr7_after_db_delivery(dr7) != dr7)
+            v.write(vmcs_field::guest_dr7, core::dr7_after_db_delivery(dr7));
         const std::uint64_t debugctl = v.read(vmcs_field::guest_debugctl);
         if (core::debugctl_after_db_delivery(debugctl) != debugctl) {
             v.write(vmcs_field::guest_debugctl, core::debugctl_after_db_delivery(debugctl));
         }
         v.write(vmcs_field::vm_entry_interruption_info, db_hardware_exception);
-        state_ = core::with_flag(state_, sf::guest_btf, false);
+        inplace::assign(state_.flags, sf::guest_btf, false);
         return r;
     }
 
@@ -192,7 +233,7 @@ public:
             v.write(vmcs_field::guest_pending_debug_exceptions,
                     hvstep::vmx::pending_debug_exceptions::bs.without(pending));
         }
-        state_ = core::retire_reported(state_, e.report.clients);
+        inplace::retire(state_, e.report.clients);
         return e;
     }
 
@@ -200,7 +241,7 @@ public:
         const bool armed = state_.is_armed();
         const bool was_forced = core::has(state_, sf::tf_forced);
         const bool controls_on = core::has(state_, sf::trap_controls);
-        state_ = core::end_of_exit(state_);
+        inplace::end_of_exit(state_);
         if (!armed && !was_forced && !controls_on) return;
         // RFLAGS: TF is set or cleared in it (read-modify-write; the stepped instruction may have
         // changed it). DEBUGCTL: BTF likewise. Interruptibility and activity: a shadow or HLT
@@ -219,12 +260,10 @@ public:
         // stepped instruction's description, core::plan_tf_entry); outside a shadow the entry
         // check does not constrain it. Entry interruption information: only while armed (an
         // injecting entry does not force TF).
-        const bool trap_pending =
-            was_forced && hvstep::vmx::pending_debug_exceptions::bs.is_set(
-                              v.read(vmcs_field::guest_pending_debug_exceptions));
-        const bool injecting =
-            armed && hvstep::vmx::interruption_valid(
-                         static_cast<std::uint32_t>(v.read(vmcs_field::vm_entry_interruption_info)));
+        const bool trap_pending = was_forced && hvstep::vmx::pending_debug_exceptions::bs.is_set(
+                                                    v.read(vmcs_field::guest_pending_debug_exceptions));
+        const bool injecting = armed && hvstep::vmx::interruption_valid(static_cast<std::uint32_t>(
+                                            v.read(vmcs_field::vm_entry_interruption_info)));
         std::uint8_t flags = state_.flags;
         if (!was_forced) {  // the registers are the guest's: remember its TF and BTF
             flags = assign(flags, sf::guest_tf, hvstep::x86::rflags::tf.is_set(rflags));
@@ -262,8 +301,8 @@ private:
         if (on) {
             const auto bitmap = static_cast<std::uint32_t>(v.read(vmcs_field::exception_bitmap));
             state_.hypervisor_exception_intercepts = bitmap;
-            state_ = core::with_more_flag(state_, core::more_flag::hypervisor_db_intercept,
-                                          (bitmap & (1U << static_cast<unsigned>(hvstep::x86::vector::db))) != 0);
+            inplace::assign(state_.more_flags, core::more_flag::hypervisor_db_intercept,
+                            (bitmap & (1U << static_cast<unsigned>(hvstep::x86::vector::db))) != 0);
             v.write(vmcs_field::exception_bitmap, bitmap | core::stepping_exception_intercepts);
         } else {
             v.write(vmcs_field::exception_bitmap, state_.hypervisor_exception_intercepts);
@@ -278,7 +317,8 @@ private:
         in.rflags = rflags;
         in.btf = hvstep::x86::debugctl::btf.is_set(debugctl);
         in.shadow.blocking_by_sti = hvstep::vmx::interruptibility::blocking_by_sti.is_set(interruptibility);
-        in.shadow.blocking_by_mov_ss = hvstep::vmx::interruptibility::blocking_by_mov_ss.is_set(interruptibility);
+        in.shadow.blocking_by_mov_ss =
+            hvstep::vmx::interruptibility::blocking_by_mov_ss.is_set(interruptibility);
         in.shadow.halted = activity == static_cast<std::uint64_t>(hvstep::vmx::activity_state::hlt);
         const std::uint64_t pending = v.read(vmcs_field::guest_pending_debug_exceptions);
         in.pending_bs = hvstep::vmx::pending_debug_exceptions::bs.is_set(pending);
@@ -288,7 +328,8 @@ private:
         const auto p = core::plan_tf_entry(state_, in);
         state_ = p.state;
         if (p.rflags != in.rflags) v.write(vmcs_field::guest_rflags, p.rflags);
-        if (p.btf != in.btf) v.write(vmcs_field::guest_debugctl, hvstep::x86::debugctl::btf.assign(debugctl, p.btf));
+        if (p.btf != in.btf)
+            v.write(vmcs_field::guest_debugctl, hvstep::x86::debugctl::btf.assign(debugctl, p.btf));
         if (p.clear_blocking_by_sti) {
             v.write(vmcs_field::guest_interruptibility_state,
                     hvstep::vmx::interruptibility::blocking_by_sti.without(interruptibility));
@@ -306,13 +347,14 @@ template <class Vmcb>
 class svm_tf : public core::client_arming<core::mechanism::trap_flag> {
 public:
     using client_arming::client_arming;
-    void arm(Vmcb&) noexcept { client_arming::arm(client); }
-    void disarm(Vmcb&) noexcept { client_arming::disarm(client); }
+    void arm(Vmcb&) noexcept { inplace::arm(state_, client); }
+    void disarm(Vmcb&) noexcept { inplace::disarm(state_, client); }
 
     core::exit_result on_exit(Vmcb& v, std::uint32_t = 0) noexcept {
         core::exit_result r{};
         r.hypervisor_handles = true;
-        if (!state_.is_armed() && !core::has(state_, sf::tf_forced) && !core::has(state_, sf::trap_controls)) {
+        if (!state_.is_armed() && !core::has(state_, sf::tf_forced) &&
+            !core::has(state_, sf::trap_controls)) {
             return r;
         }
         // EXITCODE: which exit this is (SVM hands the handler nothing else).
@@ -321,7 +363,7 @@ public:
         // DR6 that must be there between exit and entry (the contract), so no write is needed.
         const std::uint64_t dr6 = v.dr6();
         const std::uint64_t guest_dr6 = state_.parked_guest_dr6;
-        state_ = core::with_flag(state_, sf::dr6_parked, false);
+        inplace::assign(state_.flags, sf::dr6_parked, false);
         if (code != hvstep::svm::raw(hvstep::svm::exit_code::excp_db)) {
             if (dr6 != guest_dr6) v.set_dr6(guest_dr6);
             return r;
@@ -332,7 +374,7 @@ public:
             // RIP: the report. DR7 and RFLAGS are not needed (see vmx_tf::on_exit).
             r.report = core::step_report{state_.armed_clients(), core::step_cause::instruction, v.rip()};
             state_.stepping = static_cast<std::uint8_t>(core::next_instruction::unknown);
-            state_ = core::retire_reported(state_, r.report.clients);
+            inplace::retire(state_, r.report.clients);
             v.set_dr6(guest_dr6);  // BS recorded: VMCB.DR6 differs from the guest's
             return r;
         }
@@ -348,9 +390,9 @@ public:
                 v.set_debugctl(core::debugctl_after_db_delivery(debugctl));
             }
         }
-        state_ = core::with_flag(state_, sf::guest_btf, false);
-        v.set_event_injection(hvstep::svm::make_event_injection(static_cast<std::uint8_t>(hvstep::x86::vector::db),
-                                                                hvstep::svm::event_type::exception));
+        inplace::assign(state_.flags, sf::guest_btf, false);
+        v.set_event_injection(hvstep::svm::make_event_injection(
+            static_cast<std::uint8_t>(hvstep::x86::vector::db), hvstep::svm::event_type::exception));
         return r;
     }
 
@@ -358,7 +400,7 @@ public:
         // RIP: the report. RFLAGS is not read: while hvstep forces TF the guest's TF is in the state.
         core::emulation_result e{};
         e.report = core::step_report{state_.armed_clients(), core::step_cause::emulated_instruction, v.rip()};
-        state_ = core::retire_reported(state_, e.report.clients);
+        inplace::retire(state_, e.report.clients);
         return e;
     }
 
@@ -366,7 +408,7 @@ public:
         const bool armed = state_.is_armed();
         const bool was_forced = core::has(state_, sf::tf_forced);
         const bool controls_on = core::has(state_, sf::trap_controls);
-        state_ = core::end_of_exit(state_);
+        inplace::end_of_exit(state_);
         if (!armed && !was_forced && !controls_on) return;
         // RFLAGS: TF set or cleared in it. LBR virtualization: without it VMRUN does not load
         // DBGCTL, so BTF is effectively 0 and DBGCTL need not be read. EVENTINJ: only while
@@ -421,12 +463,12 @@ private:
         if (on) {
             const std::uint32_t exceptions = v.exception_intercepts();
             state_.hypervisor_exception_intercepts = exceptions;
-            state_ = core::with_more_flag(state_, core::more_flag::hypervisor_db_intercept,
-                                          (exceptions & svm::exception_intercept_bit(1)) != 0);
-            state_ = core::with_more_flag(state_, core::more_flag::hypervisor_icebp_intercept,
-                                          svm::misc2::icebp.is_set(misc2));
-            state_ = core::with_more_flag(state_, core::more_flag::hypervisor_dr6_intercepts,
-                                          (drs & svm::dr6_intercepts) == svm::dr6_intercepts);
+            inplace::assign(state_.more_flags, core::more_flag::hypervisor_db_intercept,
+                            (exceptions & svm::exception_intercept_bit(1)) != 0);
+            inplace::assign(state_.more_flags, core::more_flag::hypervisor_icebp_intercept,
+                            svm::misc2::icebp.is_set(misc2));
+            inplace::assign(state_.more_flags, core::more_flag::hypervisor_dr6_intercepts,
+                            (drs & svm::dr6_intercepts) == svm::dr6_intercepts);
             const std::uint32_t new_exceptions = exceptions | core::stepping_exception_intercepts;
             const auto new_misc2 = static_cast<std::uint32_t>(svm::misc2::icebp.with(misc2));
             const std::uint32_t new_drs = drs | svm::dr6_intercepts;

@@ -55,7 +55,8 @@ class kvm_style_vmx {
     using f = hvstep::vmx::vmcs_field;
 
 public:
-    explicit kvm_style_vmx(std::uint32_t hypervisor_exceptions) noexcept : base_exceptions_(hypervisor_exceptions) {}
+    explicit kvm_style_vmx(std::uint32_t hypervisor_exceptions) noexcept
+        : base_exceptions_(hypervisor_exceptions) {}
 
     void arm(Vmcs& v) noexcept {
         const std::uint64_t rflags = guest_rflags(v);
@@ -93,9 +94,10 @@ public:
         }
         // Not a step: the debugger gives it back to the guest.
         v.write_dr6(kvm_detail::deliver_db_payload(v.read_dr6(), payload));
-        v.write(f::vm_entry_interruption_info,
-                hvstep::vmx::make_interruption_info(static_cast<std::uint8_t>(hvstep::x86::vector::db),
-                                                    hvstep::vmx::interruption_type::hardware_exception, false));
+        v.write(
+            f::vm_entry_interruption_info,
+            hvstep::vmx::make_interruption_info(static_cast<std::uint8_t>(hvstep::x86::vector::db),
+                                                hvstep::vmx::interruption_type::hardware_exception, false));
         return o;
     }
 

@@ -39,8 +39,9 @@ namespace baseline {
 namespace vbox_detail {
 inline constexpr std::uint32_t db_bit = 1U << static_cast<unsigned>(hvstep::x86::vector::db);
 inline constexpr std::uint64_t tf = hvstep::x86::rflags::tf.mask;
-inline constexpr std::uint32_t db_hardware_exception = hvstep::vmx::make_interruption_info(
-    static_cast<std::uint8_t>(hvstep::x86::vector::db), hvstep::vmx::interruption_type::hardware_exception, false);
+inline constexpr std::uint32_t db_hardware_exception =
+    hvstep::vmx::make_interruption_info(static_cast<std::uint8_t>(hvstep::x86::vector::db),
+                                        hvstep::vmx::interruption_type::hardware_exception, false);
 }  // namespace vbox_detail
 
 template <class Vmcs>
@@ -52,7 +53,9 @@ class vbox_style_vmx {
 
 public:
     vbox_style_vmx(bool mtf_allowed, std::uint64_t primary_controls, std::uint32_t exceptions) noexcept
-        : mtf_allowed_(mtf_allowed), proc_ctls_(primary_controls), xcpt_bitmap_(exceptions),
+        : mtf_allowed_(mtf_allowed),
+          proc_ctls_(primary_controls),
+          xcpt_bitmap_(exceptions),
           hypervisor_exceptions_(exceptions) {}
 
     void arm(Vmcs& v) noexcept {
@@ -75,7 +78,8 @@ public:
         }
         if (basic == hvstep::vmx::exit_reason::exception_or_nmi) {
             const auto info = static_cast<std::uint32_t>(v.read(f::vm_exit_interruption_info));
-            if (hvstep::vmx::interruption_vector(info) == static_cast<std::uint8_t>(hvstep::x86::vector::db)) {
+            if (hvstep::vmx::interruption_vector(info) ==
+                static_cast<std::uint8_t>(hvstep::x86::vector::db)) {
                 const std::uint64_t qual = v.read(f::exit_qualification);
                 if ((qual & hvstep::vmx::debug_qualification::bs.mask) != 0) return end_step(v);
                 reflect_db(v, qual);

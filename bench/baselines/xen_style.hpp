@@ -60,7 +60,8 @@ public:
             v.write_dr6(v.read_dr6() | hvstep::x86::dr6::bs.mask);
             v.write(f::vm_entry_interruption_info,
                     hvstep::vmx::make_interruption_info(static_cast<std::uint8_t>(hvstep::x86::vector::db),
-                                                        hvstep::vmx::interruption_type::hardware_exception, false));
+                                                        hvstep::vmx::interruption_type::hardware_exception,
+                                                        false));
         }
         return o;
     }

@@ -26,10 +26,11 @@ struct vmcs_instructions {
         return value;
     }
     void write(hvstep::vmx::vmcs_field f, std::uint64_t value) noexcept {
-        asm volatile("vmwrite %[value], %[field]"
-                     :
-                     : [field] "r"(static_cast<std::uint64_t>(hvstep::vmx::encoding_of(f))), [value] "r"(value)
-                     : "cc");
+        asm volatile(
+            "vmwrite %[value], %[field]"
+            :
+            : [field] "r"(static_cast<std::uint64_t>(hvstep::vmx::encoding_of(f))), [value] "r"(value)
+            : "cc");
     }
     std::uint64_t read_dr6() noexcept { return guest_dr6; }
     void write_dr6(std::uint64_t value) noexcept { guest_dr6 = value; }

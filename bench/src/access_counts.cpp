@@ -25,8 +25,8 @@ void print(const std::string& name, const accesses& a) {
         for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", \"" : "\"") + v[i] + "\"";
         return out + "]";
     };
-    std::printf("%s  \"%s\": {\"reads\": %s, \"writes\": %s}", first ? "" : ",\n", name.c_str(), list(a.reads).c_str(),
-                list(a.writes).c_str());
+    std::printf("%s  \"%s\": {\"reads\": %s, \"writes\": %s}", first ? "" : ",\n", name.c_str(),
+                list(a.reads).c_str(), list(a.writes).c_str());
     first = false;
 }
 
@@ -37,16 +37,20 @@ void one() {
     print(stem + "floor", floor_outcome<P, K>().used);
     const std::uint32_t exceptions = guest_setup{}.hypervisor_exceptions;
     if constexpr (P == policy::vmx_mtf) {
-        print(stem + "xen-style",
-              measure_vmx_impl<P, K>(baseline::xen_style_mtf<logged_vmcs>{vmx::typical_primary_controls}).used);
-        print(stem + "vbox-style", measure_vmx_impl<P, K>(baseline::vbox_style_vmx<logged_vmcs>{
-                                                              true, vmx::typical_primary_controls, exceptions})
-                                       .used);
+        print(
+            stem + "xen-style",
+            measure_vmx_impl<P, K>(baseline::xen_style_mtf<logged_vmcs>{vmx::typical_primary_controls}).used);
+        print(stem + "vbox-style",
+              measure_vmx_impl<P, K>(
+                  baseline::vbox_style_vmx<logged_vmcs>{true, vmx::typical_primary_controls, exceptions})
+                  .used);
     } else if constexpr (P == policy::vmx_tf) {
-        print(stem + "kvm-style", measure_vmx_impl<P, K>(baseline::kvm_style_vmx<logged_vmcs>{exceptions}).used);
-        print(stem + "vbox-style", measure_vmx_impl<P, K>(baseline::vbox_style_vmx<logged_vmcs>{
-                                                              false, vmx::typical_primary_controls, exceptions})
-                                       .used);
+        print(stem + "kvm-style",
+              measure_vmx_impl<P, K>(baseline::kvm_style_vmx<logged_vmcs>{exceptions}).used);
+        print(stem + "vbox-style",
+              measure_vmx_impl<P, K>(
+                  baseline::vbox_style_vmx<logged_vmcs>{false, vmx::typical_primary_controls, exceptions})
+                  .used);
     }
 }
 

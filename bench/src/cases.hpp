@@ -52,26 +52,46 @@ struct table_vmcs {
 
     static constexpr unsigned index(field f) noexcept {
         switch (f) {
-            case field::guest_rip: return 0;
-            case field::guest_rflags: return 1;
-            case field::guest_cs_selector: return 2;
-            case field::guest_dr7: return 3;
-            case field::guest_debugctl: return 4;
-            case field::guest_interruptibility_state: return 5;
-            case field::guest_activity_state: return 6;
-            case field::guest_pending_debug_exceptions: return 7;
-            case field::primary_processor_controls: return 8;
-            case field::exception_bitmap: return 9;
-            case field::vm_entry_interruption_info: return 10;
-            case field::vm_entry_exception_error_code: return 11;
-            case field::vm_entry_instruction_length: return 12;
-            case field::exit_reason: return 13;
-            case field::exit_qualification: return 14;
-            case field::vm_exit_interruption_info: return 15;
-            case field::vm_exit_interruption_error_code: return 16;
-            case field::vm_exit_instruction_length: return 17;
-            case field::idt_vectoring_info: return 18;
-            default: return slot_count - 1;
+            case field::guest_rip:
+                return 0;
+            case field::guest_rflags:
+                return 1;
+            case field::guest_cs_selector:
+                return 2;
+            case field::guest_dr7:
+                return 3;
+            case field::guest_debugctl:
+                return 4;
+            case field::guest_interruptibility_state:
+                return 5;
+            case field::guest_activity_state:
+                return 6;
+            case field::guest_pending_debug_exceptions:
+                return 7;
+            case field::primary_processor_controls:
+                return 8;
+            case field::exception_bitmap:
+                return 9;
+            case field::vm_entry_interruption_info:
+                return 10;
+            case field::vm_entry_exception_error_code:
+                return 11;
+            case field::vm_entry_instruction_length:
+                return 12;
+            case field::exit_reason:
+                return 13;
+            case field::exit_qualification:
+                return 14;
+            case field::vm_exit_interruption_info:
+                return 15;
+            case field::vm_exit_interruption_error_code:
+                return 16;
+            case field::vm_exit_instruction_length:
+                return 17;
+            case field::idt_vectoring_info:
+                return 18;
+            default:
+                return slot_count - 1;
         }
     }
 
@@ -116,12 +136,18 @@ inline constexpr unsigned impl_count = static_cast<unsigned>(impl_id::count_);
 
 constexpr const char* name(impl_id i) noexcept {
     switch (i) {
-        case impl_id::hvstep: return "hvstep";
-        case impl_id::floor: return "floor";
-        case impl_id::xen: return "xen-style";
-        case impl_id::kvm: return "kvm-style";
-        case impl_id::vbox: return "vbox-style";
-        case impl_id::count_: break;
+        case impl_id::hvstep:
+            return "hvstep";
+        case impl_id::floor:
+            return "floor";
+        case impl_id::xen:
+            return "xen-style";
+        case impl_id::kvm:
+            return "kvm-style";
+        case impl_id::vbox:
+            return "vbox-style";
+        case impl_id::count_:
+            break;
     }
     return "?";
 }
@@ -158,7 +184,8 @@ struct impl_for<policy::vmx_mtf, impl_id::vbox> {
     static constexpr bool exists = true;
     using machine = table_vmcs;
     static baseline::vbox_style_vmx<table_vmcs> make() noexcept {
-        return baseline::vbox_style_vmx<table_vmcs>{true, vmx::typical_primary_controls, bench_hypervisor_exceptions};
+        return baseline::vbox_style_vmx<table_vmcs>{true, vmx::typical_primary_controls,
+                                                    bench_hypervisor_exceptions};
     }
 };
 
@@ -187,7 +214,8 @@ struct impl_for<policy::vmx_tf, impl_id::vbox> {
     static constexpr bool exists = true;
     using machine = table_vmcs;
     static baseline::vbox_style_vmx<table_vmcs> make() noexcept {
-        return baseline::vbox_style_vmx<table_vmcs>{false, vmx::typical_primary_controls, bench_hypervisor_exceptions};
+        return baseline::vbox_style_vmx<table_vmcs>{false, vmx::typical_primary_controls,
+                                                    bench_hypervisor_exceptions};
     }
 };
 

@@ -16,12 +16,12 @@
 #include <vector>
 
 #include "../baselines/floor.hpp"
+#include "../include/hvstep_bench/scenarios.hpp"
 #include "hvstep/core/hook_results.hpp"
 #include "hvstep/core/step_state.hpp"
 #include "hvstep/svm/vmcb_layout.hpp"
 #include "hvstep/svm/vmcb_page.hpp"
 #include "hvstep/vmx/vmcs_field.hpp"
-#include "../include/hvstep_bench/scenarios.hpp"
 #include "mock_vmcb.hpp"
 #include "mock_vmcs.hpp"
 
@@ -34,7 +34,7 @@ using hvstep_test::mock_vmcs;
 using hvstep_test::vmcb_slot;
 
 struct accesses {
-    std::vector<std::string> reads;   // field names, sorted
+    std::vector<std::string> reads;  // field names, sorted
     std::vector<std::string> writes;
     unsigned read_count = 0;  // the mock's counters
     unsigned write_count = 0;
@@ -53,26 +53,46 @@ inline std::vector<std::string> sorted(std::vector<std::string> v) {
 // ---- VMX ---------------------------------------------------------------------------------------
 inline const char* field_name(vmcs_field f) {
     switch (f) {
-        case vmcs_field::guest_rip: return "rip";
-        case vmcs_field::guest_rflags: return "rflags";
-        case vmcs_field::guest_cs_selector: return "cs_selector";
-        case vmcs_field::guest_dr7: return "dr7";
-        case vmcs_field::guest_debugctl: return "debugctl";
-        case vmcs_field::guest_interruptibility_state: return "interruptibility";
-        case vmcs_field::guest_activity_state: return "activity";
-        case vmcs_field::guest_pending_debug_exceptions: return "pending_dbg";
-        case vmcs_field::primary_processor_controls: return "primary_controls";
-        case vmcs_field::exception_bitmap: return "exception_bitmap";
-        case vmcs_field::vm_entry_interruption_info: return "entry_intr_info";
-        case vmcs_field::vm_entry_exception_error_code: return "entry_error_code";
-        case vmcs_field::vm_entry_instruction_length: return "entry_instr_len";
-        case vmcs_field::exit_reason: return "exit_reason";
-        case vmcs_field::exit_qualification: return "exit_qual";
-        case vmcs_field::vm_exit_interruption_info: return "exit_intr_info";
-        case vmcs_field::vm_exit_interruption_error_code: return "exit_error_code";
-        case vmcs_field::vm_exit_instruction_length: return "exit_instr_len";
-        case vmcs_field::idt_vectoring_info: return "idt_vectoring";
-        default: return "other";
+        case vmcs_field::guest_rip:
+            return "rip";
+        case vmcs_field::guest_rflags:
+            return "rflags";
+        case vmcs_field::guest_cs_selector:
+            return "cs_selector";
+        case vmcs_field::guest_dr7:
+            return "dr7";
+        case vmcs_field::guest_debugctl:
+            return "debugctl";
+        case vmcs_field::guest_interruptibility_state:
+            return "interruptibility";
+        case vmcs_field::guest_activity_state:
+            return "activity";
+        case vmcs_field::guest_pending_debug_exceptions:
+            return "pending_dbg";
+        case vmcs_field::primary_processor_controls:
+            return "primary_controls";
+        case vmcs_field::exception_bitmap:
+            return "exception_bitmap";
+        case vmcs_field::vm_entry_interruption_info:
+            return "entry_intr_info";
+        case vmcs_field::vm_entry_exception_error_code:
+            return "entry_error_code";
+        case vmcs_field::vm_entry_instruction_length:
+            return "entry_instr_len";
+        case vmcs_field::exit_reason:
+            return "exit_reason";
+        case vmcs_field::exit_qualification:
+            return "exit_qual";
+        case vmcs_field::vm_exit_interruption_info:
+            return "exit_intr_info";
+        case vmcs_field::vm_exit_interruption_error_code:
+            return "exit_error_code";
+        case vmcs_field::vm_exit_instruction_length:
+            return "exit_instr_len";
+        case vmcs_field::idt_vectoring_info:
+            return "idt_vectoring";
+        default:
+            return "other";
     }
 }
 
@@ -117,34 +137,59 @@ struct logged_vmcs {
 
 // Every field a scenario sets, for comparing two VMCS images.
 inline constexpr vmcs_field compared_fields[] = {
-    vmcs_field::guest_rip, vmcs_field::guest_rflags, vmcs_field::guest_dr7, vmcs_field::guest_debugctl,
-    vmcs_field::guest_interruptibility_state, vmcs_field::guest_activity_state,
-    vmcs_field::guest_pending_debug_exceptions, vmcs_field::primary_processor_controls, vmcs_field::exception_bitmap,
-    vmcs_field::vm_entry_interruption_info, vmcs_field::vm_entry_exception_error_code,
+    vmcs_field::guest_rip,
+    vmcs_field::guest_rflags,
+    vmcs_field::guest_dr7,
+    vmcs_field::guest_debugctl,
+    vmcs_field::guest_interruptibility_state,
+    vmcs_field::guest_activity_state,
+    vmcs_field::guest_pending_debug_exceptions,
+    vmcs_field::primary_processor_controls,
+    vmcs_field::exception_bitmap,
+    vmcs_field::vm_entry_interruption_info,
+    vmcs_field::vm_entry_exception_error_code,
     vmcs_field::vm_entry_instruction_length,
 };
 
 // ---- SVM ---------------------------------------------------------------------------------------
 inline const char* slot_name(unsigned i) {
     switch (static_cast<vmcb_slot>(i)) {
-        case vmcb_slot::rflags: return "rflags";
-        case vmcb_slot::rip: return "rip";
-        case vmcb_slot::next_rip: return "next_rip";
-        case vmcb_slot::dr6: return "dr6";
-        case vmcb_slot::dr7: return "dr7";
-        case vmcb_slot::debugctl: return "debugctl";
-        case vmcb_slot::lbr_virtualization: return "lbr_virtualization";
-        case vmcb_slot::cr2: return "cr2";
-        case vmcb_slot::exit_code: return "exit_code";
-        case vmcb_slot::exit_info1: return "exit_info1";
-        case vmcb_slot::exit_info2: return "exit_info2";
-        case vmcb_slot::exit_int_info: return "exit_int_info";
-        case vmcb_slot::event_injection: return "event_injection";
-        case vmcb_slot::exception_intercepts: return "exception_intercepts";
-        case vmcb_slot::misc2_intercepts: return "misc2_intercepts";
-        case vmcb_slot::dr_intercepts: return "dr_intercepts";
-        case vmcb_slot::interrupt_shadow: return "interrupt_shadow";
-        default: break;
+        case vmcb_slot::rflags:
+            return "rflags";
+        case vmcb_slot::rip:
+            return "rip";
+        case vmcb_slot::next_rip:
+            return "next_rip";
+        case vmcb_slot::dr6:
+            return "dr6";
+        case vmcb_slot::dr7:
+            return "dr7";
+        case vmcb_slot::debugctl:
+            return "debugctl";
+        case vmcb_slot::lbr_virtualization:
+            return "lbr_virtualization";
+        case vmcb_slot::cr2:
+            return "cr2";
+        case vmcb_slot::exit_code:
+            return "exit_code";
+        case vmcb_slot::exit_info1:
+            return "exit_info1";
+        case vmcb_slot::exit_info2:
+            return "exit_info2";
+        case vmcb_slot::exit_int_info:
+            return "exit_int_info";
+        case vmcb_slot::event_injection:
+            return "event_injection";
+        case vmcb_slot::exception_intercepts:
+            return "exception_intercepts";
+        case vmcb_slot::misc2_intercepts:
+            return "misc2_intercepts";
+        case vmcb_slot::dr_intercepts:
+            return "dr_intercepts";
+        case vmcb_slot::interrupt_shadow:
+            return "interrupt_shadow";
+        default:
+            break;
     }
     return "?";
 }
@@ -279,9 +324,14 @@ outcome floor_outcome() {
 
 // The step state hvstep's later hooks depend on (`delivering` is read by MTF only).
 inline std::vector<unsigned> relevant(policy p, const hvstep::core::step_state& s) {
-    const auto flags = static_cast<unsigned>(p == policy::vmx_mtf ? s.flags
-                                                                  : (s.flags & ~hvstep::core::state_flag::delivering));
-    return {s.armed, s.one_step, s.branch_only, flags, s.more_flags, s.stepping,
+    const auto flags = static_cast<unsigned>(
+        p == policy::vmx_mtf ? s.flags : (s.flags & ~hvstep::core::state_flag::delivering));
+    return {s.armed,
+            s.one_step,
+            s.branch_only,
+            flags,
+            s.more_flags,
+            s.stepping,
             hvstep::core::has(s, hvstep::core::state_flag::dr6_parked) ? s.parked_guest_dr6 : 0U,
             s.hypervisor_exception_intercepts};
 }

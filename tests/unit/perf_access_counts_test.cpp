@@ -59,24 +59,24 @@ void check_floor_agrees() {
 // PERF_CASE(policy, kind, floor reads, floor writes): the floor's table row and the checks that
 // hvstep is at it. PERF_GAP(...): the same, plus hvstep's current accesses where it is above the
 // floor (the DISABLED_ test shows the target).
-#define PERF_COMMON(P, K, FR, FW)                                                                     \
-    TEST(PerfAccessCounts, P##_##K##_FloorAsDocumented) {                                             \
-        expect_accesses(floor_outcome<policy::P, exit_kind::K>().used, expected{FR, FW}, "floor");   \
-    }                                                                                                 \
+#define PERF_COMMON(P, K, FR, FW)                                                                  \
+    TEST(PerfAccessCounts, P##_##K##_FloorAsDocumented) {                                          \
+        expect_accesses(floor_outcome<policy::P, exit_kind::K>().used, expected{FR, FW}, "floor"); \
+    }                                                                                              \
     TEST(PerfAccessCounts, P##_##K##_FloorAgreesWithHvstep) { check_floor_agrees<policy::P, exit_kind::K>(); }
 
-#define PERF_CASE(P, K, FR, FW)                                                                       \
-    PERF_COMMON(P, K, FR, FW)                                                                         \
-    TEST(PerfAccessCounts, P##_##K##_AtFloor) {                                                       \
+#define PERF_CASE(P, K, FR, FW)                                                                      \
+    PERF_COMMON(P, K, FR, FW)                                                                        \
+    TEST(PerfAccessCounts, P##_##K##_AtFloor) {                                                      \
         expect_accesses(hvstep_outcome<policy::P, exit_kind::K>().used, expected{FR, FW}, "hvstep"); \
     }
 
-#define PERF_GAP(P, K, FR, FW, HR, HW)                                                                \
-    PERF_COMMON(P, K, FR, FW)                                                                         \
-    TEST(PerfAccessCounts, P##_##K##_NoRegression) {                                                  \
+#define PERF_GAP(P, K, FR, FW, HR, HW)                                                               \
+    PERF_COMMON(P, K, FR, FW)                                                                        \
+    TEST(PerfAccessCounts, P##_##K##_NoRegression) {                                                 \
         expect_accesses(hvstep_outcome<policy::P, exit_kind::K>().used, expected{HR, HW}, "hvstep"); \
-    }                                                                                                 \
-    TEST(PerfAccessCounts, DISABLED_##P##_##K##_AtFloor) {                                            \
+    }                                                                                                \
+    TEST(PerfAccessCounts, DISABLED_##P##_##K##_AtFloor) {                                           \
         expect_accesses(hvstep_outcome<policy::P, exit_kind::K>().used, expected{FR, FW}, "hvstep"); \
     }
 
@@ -94,7 +94,8 @@ PERF_CASE(vmx_mtf, before_entry, L("entry_intr_info", "pending_dbg"), L())
 // ---- vmx::tf_stepper ----------------------------------------------------------------------------
 PERF_GAP(vmx_tf, step_trap, L("exit_intr_info", "exit_qual", "rip"), L(),
          L("exit_intr_info", "exit_qual", "dr7", "rflags", "rip"), L())
-PERF_GAP(vmx_tf, guest_db, L("exit_intr_info", "exit_qual", "dr6", "dr7", "debugctl"), L("dr6", "entry_intr_info"),
+PERF_GAP(vmx_tf, guest_db, L("exit_intr_info", "exit_qual", "dr6", "dr7", "debugctl"),
+         L("dr6", "entry_intr_info"),
          L("exit_intr_info", "exit_qual", "dr7", "rflags", "rip", "dr6", "dr7", "debugctl"),
          L("dr6", "entry_intr_info"))
 PERF_CASE(vmx_tf, unrelated, L(), L())
@@ -102,7 +103,8 @@ PERF_GAP(vmx_tf, after_emulation, L("rip", "pending_dbg"), L(), L("rflags", "rip
 PERF_GAP(vmx_tf, arm,
          L("rflags", "debugctl", "interruptibility", "activity", "entry_intr_info", "exception_bitmap"),
          L("rflags", "exception_bitmap"),
-         L("rflags", "debugctl", "interruptibility", "activity", "pending_dbg", "entry_intr_info", "exception_bitmap"),
+         L("rflags", "debugctl", "interruptibility", "activity", "pending_dbg", "entry_intr_info",
+           "exception_bitmap"),
          L("rflags", "exception_bitmap"))
 PERF_GAP(vmx_tf, disarm, L("rflags", "debugctl", "interruptibility", "activity", "pending_dbg"),
          L("rflags", "exception_bitmap"),
@@ -112,10 +114,11 @@ PERF_CASE(vmx_tf, before_entry,
           L("rflags", "debugctl", "interruptibility", "activity", "pending_dbg", "entry_intr_info"), L())
 
 // ---- svm::tf_stepper ----------------------------------------------------------------------------
-PERF_GAP(svm_tf, step_trap, L("exit_code", "dr6", "rip"), L("dr6"), L("exit_code", "dr6", "dr7", "rflags", "rip"),
-         L("dr6"))
+PERF_GAP(svm_tf, step_trap, L("exit_code", "dr6", "rip"), L("dr6"),
+         L("exit_code", "dr6", "dr7", "rflags", "rip"), L("dr6"))
 PERF_GAP(svm_tf, guest_db, L("exit_code", "dr6", "dr7", "lbr_virtualization"), L("dr6", "event_injection"),
-         L("exit_code", "dr6", "dr7", "rflags", "rip", "dr7", "lbr_virtualization"), L("dr6", "event_injection"))
+         L("exit_code", "dr6", "dr7", "rflags", "rip", "dr7", "lbr_virtualization"),
+         L("dr6", "event_injection"))
 PERF_GAP(svm_tf, unrelated, L("exit_code", "dr6"), L(), L("exit_code", "dr6", "rflags", "rip"), L("dr6"))
 PERF_GAP(svm_tf, after_emulation, L("rip"), L(), L("rflags", "rip"), L())
 PERF_GAP(svm_tf, arm,

@@ -26,10 +26,14 @@ inline constexpr unsigned policy_count = static_cast<unsigned>(policy::count_);
 
 constexpr const char* name(policy p) noexcept {
     switch (p) {
-        case policy::vmx_mtf: return "vmx-mtf";
-        case policy::vmx_tf: return "vmx-tf";
-        case policy::svm_tf: return "svm-tf";
-        case policy::count_: break;
+        case policy::vmx_mtf:
+            return "vmx-mtf";
+        case policy::vmx_tf:
+            return "vmx-tf";
+        case policy::svm_tf:
+            return "svm-tf";
+        case policy::count_:
+            break;
     }
     return "?";
 }
@@ -46,7 +50,9 @@ struct hvstep_vmx_mtf {
 
     void arm(Vmcs&) noexcept { stepper.arm(bench_client); }
     void disarm(Vmcs&) noexcept { stepper.disarm(bench_client); }
-    hvstep::core::exit_result on_exit(Vmcs& v, std::uint32_t reason) noexcept { return stepper.on_exit(v, reason); }
+    hvstep::core::exit_result on_exit(Vmcs& v, std::uint32_t reason) noexcept {
+        return stepper.on_exit(v, reason);
+    }
     hvstep::core::emulation_result after_emulation(Vmcs& v) noexcept { return stepper.after_emulation(v); }
     void before_entry(Vmcs& v) noexcept { stepper.before_entry(v); }
     const hvstep::core::step_state& state() const noexcept { return stepper.state(); }
@@ -59,7 +65,9 @@ struct hvstep_vmx_tf {
 
     void arm(Vmcs&) noexcept { stepper.arm(bench_client); }
     void disarm(Vmcs&) noexcept { stepper.disarm(bench_client); }
-    hvstep::core::exit_result on_exit(Vmcs& v, std::uint32_t reason) noexcept { return stepper.on_exit(v, reason); }
+    hvstep::core::exit_result on_exit(Vmcs& v, std::uint32_t reason) noexcept {
+        return stepper.on_exit(v, reason);
+    }
     hvstep::core::emulation_result after_emulation(Vmcs& v) noexcept { return stepper.after_emulation(v); }
     void before_entry(Vmcs& v) noexcept { stepper.before_entry(v, hvstep::core::next_instruction::ordinary); }
     const hvstep::core::step_state& state() const noexcept { return stepper.state(); }

@@ -54,14 +54,22 @@ inline constexpr unsigned exit_kind_count = static_cast<unsigned>(exit_kind::cou
 
 constexpr const char* name(exit_kind k) noexcept {
     switch (k) {
-        case exit_kind::step_trap: return "step_trap";
-        case exit_kind::guest_db: return "guest_db";
-        case exit_kind::unrelated: return "unrelated";
-        case exit_kind::after_emulation: return "after_emulation";
-        case exit_kind::arm: return "arm";
-        case exit_kind::disarm: return "disarm";
-        case exit_kind::before_entry: return "before_entry";
-        case exit_kind::count_: break;
+        case exit_kind::step_trap:
+            return "step_trap";
+        case exit_kind::guest_db:
+            return "guest_db";
+        case exit_kind::unrelated:
+            return "unrelated";
+        case exit_kind::after_emulation:
+            return "after_emulation";
+        case exit_kind::arm:
+            return "arm";
+        case exit_kind::disarm:
+            return "disarm";
+        case exit_kind::before_entry:
+            return "before_entry";
+        case exit_kind::count_:
+            break;
     }
     return "?";
 }
@@ -111,7 +119,8 @@ void ready_for_entry(Vmcs& v, const guest_setup& g = {}) {
     v.write(vmcs_field::guest_dr7, g.dr7);
     v.write(vmcs_field::guest_debugctl, 0);
     v.write(vmcs_field::guest_interruptibility_state, 0);
-    v.write(vmcs_field::guest_activity_state, static_cast<std::uint64_t>(hvstep::vmx::activity_state::active));
+    v.write(vmcs_field::guest_activity_state,
+            static_cast<std::uint64_t>(hvstep::vmx::activity_state::active));
     v.write(vmcs_field::guest_pending_debug_exceptions, 0);
     v.write(vmcs_field::primary_processor_controls, typical_primary_controls);
     v.write(vmcs_field::exception_bitmap, g.hypervisor_exceptions);
@@ -189,7 +198,8 @@ template <class Vmcs>
 std::uint32_t external_interrupt_exit(Vmcs& v, std::uint8_t vector = 0xec) {
     const std::uint32_t reason = detail::common_exit(v, hvstep::vmx::exit_reason::external_interrupt, 0);
     v.write(vmcs_field::vm_exit_interruption_info,
-            hvstep::vmx::make_interruption_info(vector, hvstep::vmx::interruption_type::external_interrupt, false));
+            hvstep::vmx::make_interruption_info(vector, hvstep::vmx::interruption_type::external_interrupt,
+                                                false));
     return reason;
 }
 
@@ -215,9 +225,8 @@ using hvstep::svm::vmcb_layout;
 // outside any stepping. VMRUN intercept set (APM §15.5.1 requires it), no LBR virtualization.
 inline void ready_for_entry(vmcb_layout& l, const guest_setup& g = {}) {
     l.control.intercept_exceptions = g.hypervisor_exceptions;
-    l.control.intercept_misc1 = static_cast<std::uint32_t>(hvstep::svm::misc1::intr.mask |
-                                                           hvstep::svm::misc1::cpuid.mask |
-                                                           hvstep::svm::misc1::msr_prot.mask);
+    l.control.intercept_misc1 = static_cast<std::uint32_t>(
+        hvstep::svm::misc1::intr.mask | hvstep::svm::misc1::cpuid.mask | hvstep::svm::misc1::msr_prot.mask);
     l.control.intercept_misc2 = static_cast<std::uint32_t>(hvstep::svm::misc2::vmrun.mask);
     l.control.intercept_dr = 0;
     l.control.lbr_virtualization_enable = 0;
@@ -246,7 +255,7 @@ inline void common_exit(vmcb_layout& l, hvstep::svm::exit_code code) {
     l.control.exit_int_info = 0;
     l.control.next_rip = 0;
     l.control.event_injection = hvstep::svm::no_event;  // delivered by the VMRUN (APM §15.20)
-    l.control.vmcb_clean = ~0U;                           // the processor cached what it loaded
+    l.control.vmcb_clean = ~0U;                         // the processor cached what it loaded
 }
 // The processor records a #DB's conditions in DR6: B0-B3 replaced, BD/BS/BT sticky (APM §13.1.1.3).
 inline void record_db(vmcb_layout& l, std::uint64_t conditions) {
