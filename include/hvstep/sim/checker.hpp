@@ -119,10 +119,14 @@ inline verdict compare(const native_output& n, const run_output& s, policy p) {
         }
     }
     // A single-step trap exit ends a boundary: it is never excused.
+    std::vector<bool> was_reported;
+    for (std::uint64_t x : reported) {
+        if (x >= was_reported.size()) was_reported.resize(x + 1, false);
+        was_reported[x] = true;
+    }
     for (const step_record& r : s.steps) {
         if (!r.bs_trap) continue;
-        bool found = false;
-        for (std::uint64_t x : reported) found = found || x == r.exit_boundary;
+        const bool found = r.exit_boundary < was_reported.size() && was_reported[r.exit_boundary];
         if (!found) {
             v.complete = false;
             if (v.differences.size() < 24)

@@ -48,7 +48,7 @@ struct run_config {
     bool arm_introspection = true;     // the default client: introspection, continuous, from the first entry
     std::vector<client_arm> initial;   // further clients armed before the first entry
     bool step_into_events = false;                  // MTF only: core::step_into_events
-    std::uint64_t max_exits = 200000;
+    std::uint64_t max_exits = 1000000;
 };
 
 // One exit, as the trace prints it.
