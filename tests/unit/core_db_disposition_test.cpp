@@ -167,3 +167,25 @@ constexpr bool check_db_delivery_side_effects() {
 }
 HVSTEP_DUAL_TEST(DbDisposition, DbDeliverySideEffects, check_db_delivery_side_effects)
 }  // namespace
+
+namespace {
+// Completeness: a single-step trap raised by the guest's own TF on an entry
+// where hvstep did not force TF (after an injection) is still an instruction
+// boundary for the armed clients, and still the guest's.
+constexpr bool check_guest_own_trap_is_a_step_for_armed_clients() {
+    step_state s{};
+    s.armed = client_set::only(0).bits;
+    s = with_flag(s, state_flag::guest_tf, true);  // tf_forced is false
+    const auto d = route_db(s, mechanism::trap_flag, bs, dr7::init_value, 0x3000, false);
+    return d.report.clients == client_set::only(0) && d.report.cause == step_cause::instruction &&
+           d.guest_conditions == bs;
+}
+HVSTEP_DUAL_TEST(DbDisposition, GuestOwnTrapIsAStepForArmedClients, check_guest_own_trap_is_a_step_for_armed_clients)
+
+// A #DB the guest never receives leaves the GD it had (SVM may clear it before the intercept).
+constexpr bool check_hidden_db_leaves_dr7() {
+    return dr7_after_hidden_db(dr7::init_value, true) == (dr7::init_value | dr7::gd.mask) &&
+           dr7_after_hidden_db(dr7::init_value, false) == dr7::init_value;
+}
+HVSTEP_DUAL_TEST(DbDisposition, HiddenDbLeavesDr7, check_hidden_db_leaves_dr7)
+}  // namespace

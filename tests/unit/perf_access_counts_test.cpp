@@ -126,11 +126,11 @@ PERF_GAP(svm_tf, arm,
            "exception_intercepts", "dr6"),
          L("rflags", "exception_intercepts", "misc2_intercepts", "dr_intercepts"),
          L("rflags", "lbr_virtualization", "event_injection", "misc2_intercepts", "dr_intercepts",
-           "exception_intercepts", "dr6"),
+           "exception_intercepts", "dr6", "dr7"),
          L("rflags", "exception_intercepts", "misc2_intercepts", "dr_intercepts", "dr6"))
 PERF_GAP(svm_tf, disarm, L("rflags", "lbr_virtualization", "misc2_intercepts", "dr_intercepts"),
          L("rflags", "exception_intercepts", "misc2_intercepts", "dr_intercepts"),
          L("rflags", "lbr_virtualization", "event_injection", "misc2_intercepts", "dr_intercepts"),
          L("rflags", "exception_intercepts", "misc2_intercepts", "dr_intercepts"))
 PERF_GAP(svm_tf, before_entry, L("rflags", "lbr_virtualization", "event_injection", "dr6"), L(),
-         L("rflags", "lbr_virtualization", "event_injection", "dr6"), L("dr6"))
+         L("rflags", "lbr_virtualization", "event_injection", "dr6", "dr7"), L("dr6"))

@@ -736,15 +736,20 @@ HVSTEP_DUAL_TEST(SvmTfStepper, StaleTrapAfterDisarmIsConsumed, check_stale_trap_
 // the guest's own TF trap on a run hvstep did not force) arrives with VMCB.DR6
 // overwritten by the parked guest DR6: the cause the processor wrote
 // (APM §15.12.2) is gone, so the hypervisor's #DB handling sees no BS.
+// A #DB hvstep has no part in (an instruction-breakpoint fault, before any
+// instruction ran), behind an intercept the hypervisor set itself, reaches the
+// hypervisor with its cause in VMCB.DR6 although DR6 was parked.
 constexpr bool check_db_handed_to_hypervisor_keeps_its_cause_in_vmcb_dr6() {
-    auto v = guest_at(rflags_if | tf);
+    auto v = guest_at(rflags_if);
     v.poke(S::exception_intercepts, hypervisor_exceptions | bit(x86::vector::db));
+    v.poke(S::dr7, x86::dr7::init_value | x86::dr7::l0.mask);  // DR0: an execute breakpoint
     stepper s;
     s.arm(debugger);
-    s.before_entry(v, next::software_interrupt);  // not forced: any trap now is the guest's
-    db_exit(v, dr6_init | dr6_bs, rflags_if | tf, 0x2000);
+    s.before_entry(v, next::ordinary);
+    db_exit(v, dr6_init | x86::dr6::b0.mask, rflags_if | tf, 0x1000);
     const auto x = s.on_exit(v);
-    return x.hypervisor_handles && !x.was_step() && x86::dr6::bs.is_set(v.peek(S::dr6));
+    return x.hypervisor_handles && !x.was_step() && x86::dr6::b0.is_set(v.peek(S::dr6)) &&
+           v.peek(S::event_injection) == 0;
 }
 HVSTEP_DUAL_TEST(SvmTfStepper, DbHandedToHypervisorKeepsItsCauseInVmcbDr6, check_db_handed_to_hypervisor_keeps_its_cause_in_vmcb_dr6)
 
@@ -800,14 +805,14 @@ constexpr bool check_access_counts_per_hook() {
     s.arm(debugger);
     v.reset_counts();
     s.before_entry(v, next::ordinary);
-    ok = ok && v.reads == 7 && v.writes == 5;  // first entry after arm
+    ok = ok && v.reads == 8 && v.writes == 5;  // first entry after arm
     db_exit(v, dr6_init | dr6_bs, rflags_if | tf, 0x1002);
     v.reset_counts();
     s.on_exit(v);
     ok = ok && v.reads == 5 && v.writes == 1;  // the clients' step
     v.reset_counts();
     s.before_entry(v, next::ordinary);
-    ok = ok && v.reads == 4 && v.writes == 1;  // steady entry
+    ok = ok && v.reads == 5 && v.writes == 1;  // steady entry (+ DR7.GD recorded)
     vm_exit(v, code(svm::exit_code::msr), rflags_if | tf, 0x1002);
     v.reset_counts();
     s.on_exit(v);
@@ -935,5 +940,20 @@ constexpr bool check_injected_guest_db_clears_gd() {
     return x.was_step() && injected(r.vmcb, 1) && r.vmcb.peek(S::dr7) == x86::dr7::init_value;
 }
 HVSTEP_DUAL_TEST(SvmTfStepper, InjectedGuestDbClearsGd, check_injected_guest_db_clears_gd)
+
+// The #DB intercept of hvstep's own trap may clear the guest's DR7.GD before
+// the exit (APM Vol. 2 §15.12.2); the guest never receives that #DB, so GD
+// comes back (found by the simulator's dr7_gd scenario).
+constexpr bool check_consumed_db_restores_guest_gd() {
+    auto r = armed(rflags_if);
+    r.vmcb.poke(S::dr7, x86::dr7::init_value | x86::dr7::gd.mask);
+    r.s.before_entry(r.vmcb, next::ordinary);
+    db_exit(r.vmcb, dr6_init | dr6_bs, rflags_if | tf, 0x1002);
+    r.vmcb.poke(S::dr7, x86::dr7::init_value);  // cleared by the #DB before the intercept
+    const auto x = r.s.on_exit(r.vmcb);
+    return x.was_step() && r.vmcb.peek(S::event_injection) == 0 &&
+           r.vmcb.peek(S::dr7) == (x86::dr7::init_value | x86::dr7::gd.mask);
+}
+HVSTEP_DUAL_TEST(SvmTfStepper, ConsumedDbRestoresGuestGd, check_consumed_db_restores_guest_gd)
 
 }  // namespace

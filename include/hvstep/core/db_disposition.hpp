@@ -4,10 +4,11 @@
 //
 //   condition         | owner                                        | source
 //   ------------------+----------------------------------------------+-------------------------
-//   BS, TF mechanism  | clients if hvstep forced TF at the start of   | SDM Vol. 3B §18.3.1.4,
-//                     | the instruction and a client is armed; guest  | APM Vol. 2 §13.1.4  
-//                     | if the guest's TF was 1 then; both when both; |
-//                     | the guest when neither (never swallow it)     |
+//   BS, TF mechanism  | clients whenever one is armed (the trap marks | SDM Vol. 3B §18.3.1.4,
+//                     | an instruction boundary, whoever's TF raised  | APM Vol. 2 §13.1.4
+//                     | it); guest if its TF was 1 at the start of    |
+//                     | the instruction or hvstep did not force TF;   |
+//                     | both when both (never swallow the guest's)    |
 //   BS, MTF mechanism | guest (MTF never sets TF)                     | SDM Vol. 3C §26.5.2
 //   B0-B3             | clients for slots they claimed, else guest    | SDM Vol. 3B §18.2.3
 //   BD, BT, RTM       | guest                                         | SDM Vol. 3B §18.2.3
@@ -60,7 +61,11 @@ constexpr db_disposition route_db(const step_state& s, mechanism m, std::uint32_
     bool clients_step = false;
     if ((conditions & bs) != 0) {
         const bool forced = m == mechanism::trap_flag && has(s, state_flag::tf_forced);
-        clients_step = forced && s.is_armed();
+        // Under TF any single-step trap is an instruction boundary the armed
+        // clients asked to see — also one raised by the guest's own TF on an
+        // entry where hvstep did not force it (after an injection). Under MTF
+        // the MTF exit is the clients' step; a BS #DB is the guest's alone.
+        clients_step = m == mechanism::trap_flag && s.is_armed();
         const bool guest_owned = m == mechanism::monitor_trap_flag || guest_tf_trap || !forced;
         if (guest_owned) guest_part |= bs;
     }

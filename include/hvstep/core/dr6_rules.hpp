@@ -51,6 +51,14 @@ constexpr std::uint64_t debugctl_after_db_delivery(std::uint64_t debugctl) noexc
     return x86::debugctl::lbr.without(x86::debugctl::btf.without(debugctl));
 }
 
+// Rule "hidden_db_leaves_dr7": a #DB the guest never receives (hvstep consumed
+// it) must not leave the delivery's side effects behind. SVM may write DR7
+// before the #DB intercept (APM Vol. 2 §15.12.2), clearing GD; the guest's GD
+// at entry comes back.
+constexpr std::uint64_t dr7_after_hidden_db(std::uint64_t dr7, bool guest_gd_at_entry) noexcept {
+    return guest_gd_at_entry ? x86::dr7::gd.with(dr7) : dr7;
+}
+
 }  // namespace core
 }  // namespace v0
 }  // namespace hvstep

@@ -66,6 +66,9 @@ inline constexpr std::uint8_t hypervisor_mtf = 1U << 4;
 // recorded when it first writes RFLAGS during this exit (tf_engine.hpp).
 inline constexpr std::uint8_t emulation_tf_recorded = 1U << 5;
 inline constexpr std::uint8_t emulation_tf = 1U << 6;
+// SVM-TF: the guest's DR7.GD at the last entry (a #DB intercept may clear it
+// before the exit even when hvstep consumes the #DB, dr6_rules.hpp).
+inline constexpr std::uint8_t guest_dr7_gd = 1U << 7;
 }  // namespace more_flag
 
 constexpr bool has(const step_state& s, std::uint8_t flag) noexcept { return (s.flags & flag) != 0; }

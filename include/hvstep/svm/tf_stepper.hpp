@@ -40,6 +40,7 @@
 #include "hvstep/svm/vmcb_accessor.hpp"
 #include "hvstep/x86/debugctl.hpp"
 #include "hvstep/x86/dr6.hpp"
+#include "hvstep/x86/dr7.hpp"
 #include "hvstep/x86/exception.hpp"
 #include "hvstep/x86/rflags.hpp"
 
@@ -108,7 +109,13 @@ public:
         } else if (parked || d.guest_db != 0) {
             vmcb.set_dr6(d.guest_db != 0 ? core::merge_into_dr6(guest_dr6, d.guest_db) : guest_dr6);
         }
-        if (d.guest_db != 0) inject_guest_db_side_effects(vmcb);
+        if (d.guest_db != 0) {
+            inject_guest_db_side_effects(vmcb);
+        } else if (in.kind == core::tf_exit_kind::debug_exception && !d.hypervisor_handles) {
+            const auto restored =
+                core::dr7_after_hidden_db(in.dr7, core::has_more(state_, core::more_flag::guest_dr7_gd));
+            if (restored != in.dr7) vmcb.set_dr7(restored);
+        }
         if (d.reinject_event) reinject(vmcb, code);
         if (d.set_rf) vmcb.set_rflags(x86::rflags::rf.with(in.rflags));
         state_ = d.state;
@@ -151,10 +158,12 @@ public:
         if (p.btf != in.btf) switch_btf(vmcb, debugctl, lbr, p.btf);
         if (p.trap_controls != controls_were_on) switch_intercepts(vmcb, p.trap_controls);
         if (p.trap_controls) {
-            // Park the guest's DR6 so the next #DB intercept reports its own cause only.
+            // Park the guest's DR6 so the next #DB intercept reports its own
+            // cause only; remember its DR7.GD, which that intercept may clear.
             state_.parked_guest_dr6 = static_cast<std::uint32_t>(vmcb.dr6());
             vmcb.set_dr6(x86::dr6::init_value);
             state_ = core::with_flag(state_, core::state_flag::dr6_parked, true);
+            state_ = core::with_more_flag(state_, core::more_flag::guest_dr7_gd, x86::dr7::gd.is_set(vmcb.dr7()));
         }
     }
 
