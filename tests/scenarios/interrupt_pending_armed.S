@@ -1,4 +1,4 @@
-# An interrupt raised while a one-step client is armed waits for the step, then is injected.
+# An interrupt raised while a continuous client is armed is held (events_held) until the client disarms, then injected; natively it arrives at the same boundary (asynchronous: only time differs).
 # rule: MtfEngine.EventsHeldWhileArmed
 # arm: guest
         .intel_syntax noprefix
@@ -6,10 +6,13 @@
         .text
 start:
         sti
-        mov al, 1
+        mov al, 2
         out PORT_CONTROL, al
         mov al, 0x30
         out PORT_RAISE_IRQ, al
         nop
+        nop
+        mov al, 3
+        out PORT_CONTROL, al
         nop
         guest_exit 0

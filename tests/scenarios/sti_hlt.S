@@ -1,6 +1,6 @@
-# STI then HLT with an interrupt pending: HLT in the STI shadow, woken by the interrupt.
-# rule: TfEngine.HaltedGuestIsNotForced
-# arm: guest
+# STI then HLT (HLT in the STI shadow) with an interrupt pending: MTF steps into the handler; a TF policy holds the interrupt while armed, so the guest halts for good (the hold policy's liveness cost; the native run reproduces the delay by never delivering it).
+# rule: TfEngine.HaltedGuestIsNotForced, TfEngine.StiShadowClearedWhenForcing, MtfEngine.MtfStepIntoEndsAtHandler
+# arm: step-into
         .intel_syntax noprefix
         .include "abi.inc"
         .text

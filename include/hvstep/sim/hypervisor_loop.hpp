@@ -114,6 +114,7 @@ private:
     run_config cfg_;
     std::uint64_t entry_rip_ = 0;
     bool halted_ = false, done_ = false;
+    unsigned pending_control_ = 0;
 
     auto view() {
         if constexpr (is_svm) return svm::vmcb_page{m.vmcb};
@@ -382,7 +383,7 @@ private:
                 gpr(rax) = size == 4 ? val : ((gpr(rax) & ~mk) | val);
             } else {
                 plat.out(p, size, static_cast<std::uint32_t>(gpr(rax) & mk));
-                if (p == control_port) control(static_cast<unsigned>(gpr(rax) & 0xFF), d);
+                if (p == control_port) pending_control_ = static_cast<unsigned>(gpr(rax) & 0xFF);
             }
             d += std::string("emulate ") + (in ? "IN " : "OUT ") + hex(p) + "; ";
         } else if (w == what::rdmsr || w == what::wrmsr) {
@@ -433,6 +434,11 @@ private:
             return;
         }
         after_emulation(rec, d);
+        // An arming command takes effect for the instructions after the OUT that gave it.
+        if (pending_control_ != 0) {
+            control(pending_control_, d);
+            pending_control_ = 0;
+        }
     }
 
     void control(unsigned cmd, std::string& d) {
