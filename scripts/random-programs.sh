@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Runs random guest programs through the transparency checker under svm-tf, vmx-mtf and vmx-tf.
-#   scripts/random-programs.sh [--seed N] [--count N] [--strict] [--verbose]
+#   scripts/random-programs.sh [--seed N] [--count N] [--settled] [--verbose]
 # Builds build/test's hvstep_random first (configuring the test preset if needed).
-# --strict lifts the constraint on the guest's own TF that keeps a known hvstep gap out of the
-# default batch (include/hvstep/sim/program_gen.hpp, scenario guest_tf_after_event).
+# --settled: one trap per stretch of the guest's own TF (include/hvstep/sim/program_gen.hpp).
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo_root"

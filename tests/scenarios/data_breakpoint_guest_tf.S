@@ -1,6 +1,5 @@
 # A data breakpoint and the guest's own TF on the same instruction: one #DB with B1 and BS.
 # rule: DbDisposition.Dr6MergePayload (BS + B1)
-# HVSTEP BUG: vmx-tf: completeness (docs/step-rules.md "BS under TF", design §1 completeness): after an entry that injects an event, a #DB exit carrying the guest's own single-step trap (BS) is not reported to the armed client (tf_forced is false), and re-injecting that #DB makes the next entry an injecting one again, so no client report comes while the guest single-steps itself.
         .intel_syntax noprefix
         .include "abi.inc"
         .text

@@ -1,6 +1,5 @@
 # The guest single-steps itself after an event was delivered: every one of its traps is a boundary the armed client must see.
 # rule: completeness: the step resumes at the next exit (docs/step-rules.md, events)
-# HVSTEP BUG: vmx-tf: completeness (docs/step-rules.md "BS under TF", design §1 completeness): after an entry that injects an event, a #DB exit carrying the guest's own single-step trap (BS) is not reported to the armed client (tf_forced is false), and re-injecting that #DB makes the next entry an injecting one again, so no client report comes while the guest single-steps itself.
         .intel_syntax noprefix
         .include "abi.inc"
         .text

@@ -1,6 +1,5 @@
 # IRETQ loading TF=1: the guest owns it; the first trap after the next instruction.
 # rule: TfOwnership.TfOwnedAfterStepTable (IRET)
-# HVSTEP BUG: vmx-tf: completeness (docs/step-rules.md "BS under TF", design §1 completeness): after an entry that injects an event, a #DB exit carrying the guest's own single-step trap (BS) is not reported to the armed client (tf_forced is false), and re-injecting that #DB makes the next entry an injecting one again, so no client report comes while the guest single-steps itself.
         .intel_syntax noprefix
         .include "abi.inc"
         .text

@@ -1,7 +1,7 @@
 // hvstep_random: random valid guest programs from the simulator's subset, each run natively
 // and under svm-tf, vmx-mtf and vmx-tf with the transparency checker.
-//   hvstep_random [--seed N] [--count N] [--strict] [--verbose]
-// --strict: no constraint on the guest's own TF (see program_options::settle_after_guest_tf).
+//   hvstep_random [--seed N] [--count N] [--settled] [--verbose]
+// --settled: one trap per stretch of the guest's own TF (see program_options::settle_after_guest_tf).
 // Exit status 0 when every program is transparent and complete under every policy.
 #include <cstdint>
 #include <cstdio>
@@ -19,9 +19,9 @@ int main(int argc, char** argv) {
         if (a == "--seed" && k + 1 < argc) seed = std::stoull(argv[++k]);
         else if (a == "--count" && k + 1 < argc) count = std::stoull(argv[++k]);
         else if (a == "--verbose") verbose = true;
-        else if (a == "--strict") opt.settle_after_guest_tf = false;
+        else if (a == "--settled") opt.settle_after_guest_tf = true;
         else {
-            std::fprintf(stderr, "usage: hvstep_random [--seed N] [--count N] [--strict] [--verbose]\n");
+            std::fprintf(stderr, "usage: hvstep_random [--seed N] [--count N] [--settled] [--verbose]\n");
             return 2;
         }
     }
