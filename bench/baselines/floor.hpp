@@ -38,6 +38,7 @@
 #include "hvstep/vmx/vmcs_field.hpp"
 #include "hvstep/x86/debugctl.hpp"
 #include "hvstep/x86/dr6.hpp"
+#include "hvstep/x86/dr7.hpp"
 #include "hvstep/x86/exception.hpp"
 #include "hvstep/x86/rflags.hpp"
 
@@ -376,6 +377,10 @@ public:
             state_.stepping = static_cast<std::uint8_t>(core::next_instruction::unknown);
             inplace::retire(state_, r.report.clients);
             v.set_dr6(guest_dr6);  // BS recorded: VMCB.DR6 differs from the guest's
+            if (core::has_more(state_, core::more_flag::guest_dr7_gd)) {  // not in the scenarios
+                const std::uint64_t dr7 = v.dr7();
+                if (!hvstep::x86::dr7::gd.is_set(dr7)) v.set_dr7(hvstep::x86::dr7::gd.with(dr7));
+            }
             return r;
         }
         // The guest's own #DB: its DR6 with the payload, what native delivery also clears (DR7.GD;
@@ -443,10 +448,14 @@ public:
         if (armed != controls_on) switch_intercepts(v, armed);
         if (armed) {
             // VMCB.DR6: the guest's, parked; written only when it is not the init value already.
+            // DR7: the guest's GD, which the #DB intercept may clear (APM §15.12.2) and which must
+            // come back when the guest never receives that #DB (rule "hidden_db_leaves_dr7").
             const std::uint64_t dr6 = v.dr6();
             state_.parked_guest_dr6 = static_cast<std::uint32_t>(dr6);
             if (dr6 != hvstep::x86::dr6::init_value) v.set_dr6(hvstep::x86::dr6::init_value);
             state_.flags = assign(state_.flags, sf::dr6_parked, true);
+            inplace::assign(state_.more_flags, core::more_flag::guest_dr7_gd,
+                            hvstep::x86::dr7::gd.is_set(v.dr7()));
         }
     }
 

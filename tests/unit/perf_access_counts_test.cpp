@@ -123,7 +123,7 @@ PERF_GAP(svm_tf, unrelated, L("exit_code", "dr6"), L(), L("exit_code", "dr6", "r
 PERF_GAP(svm_tf, after_emulation, L("rip"), L(), L("rflags", "rip"), L())
 PERF_GAP(svm_tf, arm,
          L("rflags", "lbr_virtualization", "event_injection", "misc2_intercepts", "dr_intercepts",
-           "exception_intercepts", "dr6"),
+           "exception_intercepts", "dr6", "dr7"),
          L("rflags", "exception_intercepts", "misc2_intercepts", "dr_intercepts"),
          L("rflags", "lbr_virtualization", "event_injection", "misc2_intercepts", "dr_intercepts",
            "exception_intercepts", "dr6", "dr7"),
@@ -132,5 +132,5 @@ PERF_GAP(svm_tf, disarm, L("rflags", "lbr_virtualization", "misc2_intercepts", "
          L("rflags", "exception_intercepts", "misc2_intercepts", "dr_intercepts"),
          L("rflags", "lbr_virtualization", "event_injection", "misc2_intercepts", "dr_intercepts"),
          L("rflags", "exception_intercepts", "misc2_intercepts", "dr_intercepts"))
-PERF_GAP(svm_tf, before_entry, L("rflags", "lbr_virtualization", "event_injection", "dr6"), L(),
+PERF_GAP(svm_tf, before_entry, L("rflags", "lbr_virtualization", "event_injection", "dr6", "dr7"), L(),
          L("rflags", "lbr_virtualization", "event_injection", "dr6", "dr7"), L("dr6"))
