@@ -13,6 +13,7 @@
 #include <hvstep/hvstep.hpp>
 #include <hvstep/sim/guest_abi.hpp>
 #include <hvstep/sim/svm_machine.hpp>
+#include <hvstep/sim/vmx_machine.hpp>
 
 namespace {
 namespace sim = hvstep::sim;
@@ -91,5 +92,35 @@ TEST(MyExitHandler, PushedFlagsNeverShowTheDebuggersTf) {
     }
     // POP RBX took the PUSHFQ image: TF (bit 8) must be the guest's, 0.
     EXPECT_EQ(r.m.gpr[3] & 0x100u, 0u);
+}
+}  // namespace
+
+// The simulated VMX processor refuses what hardware refuses: a stepper that sets TF inside an
+// STI shadow without a pending BS (Xen's XSA-308) gets exit reason 33 with bit 31 set.
+namespace {
+TEST(MyExitHandler, NaiveTfInsideStiShadowFailsVmEntry) {
+    namespace vmx = hvstep::vmx;
+    sim::guest_memory mem{sim::abi::ram_size};
+    sim::platform plat;
+    sim::cpu core{mem, plat};
+    const std::vector<std::uint8_t> sti_nop = {0xFA, 0xFB, 0x90, 0xB0, 0x00, 0xE6, 0xF4};  // cli; sti; nop; exit
+    ASSERT_EQ(sim::abi::load(mem, core.s, sti_nop), "");
+    sim::vmx_machine m{core};
+    // Stop right after STI with MTF, as a stepper would.
+    m.vmcs[vmx::vmcs_field::primary_processor_controls] = 1u << 27;
+    ASSERT_EQ(m.vmresume().status, sim::run_status::exited);  // after CLI
+    ASSERT_EQ(m.vmresume().status, sim::run_status::exited);  // after STI: blocking by STI
+    ASSERT_EQ(m.get(vmx::vmcs_field::guest_interruptibility_state) & 1u, 1u);
+    // The naive fallback: switch to TF without touching the pending-debug-exceptions field.
+    m.vmcs[vmx::vmcs_field::primary_processor_controls] = 0;
+    m.vmcs[vmx::vmcs_field::guest_rflags] |= 0x100;
+    const sim::run_result r = m.vmresume();
+    EXPECT_EQ(r.status, sim::run_status::entry_failed);
+    EXPECT_EQ(m.get(vmx::vmcs_field::exit_reason), 33u | 0x80000000u);
+    // With BS=1 (what the check demands) the entry passes, and the guest gets its #DB at once.
+    m.vmcs[vmx::vmcs_field::guest_pending_debug_exceptions] = 1u << 14;
+    EXPECT_NE(m.vmresume().status, sim::run_status::entry_failed);
+    ASSERT_FALSE(core.events.empty());
+    EXPECT_EQ(core.events.front().vector, 1u);
 }
 }  // namespace

@@ -17,6 +17,7 @@ enum class op : std::uint8_t {
     nop, alu, test, inc, dec, mov, lea, push, pop, pushf, popf, iret, jmp, jcc, call, ret,
     int_n, int3, int1, sti, cli, mov_to_ss, mov_from_ss, hlt, cpuid, in, out, rdmsr, wrmsr,
     movs, stos, syscall, sysret, sysenter, mov_to_dr, mov_from_dr, ud2, div, shl, shr,
+    pop_ss,  // 17: #UD in 64-bit mode (SDM Vol. 2 "POP")
 };
 
 enum class alu_op : std::uint8_t { add = 0, or_ = 1, adc = 2, sbb = 3, and_ = 4, sub = 5, xor_ = 6, cmp = 7 };
@@ -285,6 +286,8 @@ inline decode_result decode(const std::uint8_t* bytes, unsigned n, std::uint64_t
     } else if (b == 0xCF) {
         if (!i.rex_w) return fail("IRET/IRETD (only IRETQ, 48 CF, is in the subset)");
         i.code = op::iret;
+    } else if (b == 0x17) {
+        i.code = op::pop_ss;
     } else if (b == 0xF1) {
         i.code = op::int1;
     } else if (b == 0xF4) {

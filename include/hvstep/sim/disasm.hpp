@@ -89,6 +89,7 @@ inline std::string disassemble(const insn& i) {
         case op::mov_to_dr: return "mov dr" + std::to_string(i.dreg) + ", " + reg_name(i.dst.reg, 8);
         case op::mov_from_dr: return "mov " + reg_name(i.dst.reg, 8) + ", dr" + std::to_string(i.dreg);
         case op::ud2: return "ud2";
+        case op::pop_ss: return "pop ss (#UD in 64-bit mode)";
         case op::shl: return two("shl");
         case op::shr: return two("shr");
     }

@@ -401,7 +401,8 @@ inline exec_result execute(cpu_core& c, const insn& i) {
             }
             break;
         }
-        case op::ud2: return ud();
+        case op::ud2:
+        case op::pop_ss: return ud();
     }
     s.rip = next;
     return r;
