@@ -1,7 +1,8 @@
 # The guest branch-steps itself (DEBUGCTL.BTF with TF) while the hypervisor steps instructions.
-# rule: TfEngine.GuestBtfPreserved, TfEngine.GuestInstructionSteppingBeatsBranchRequest
-# HVSTEP BUG: svm-tf: transparency (guest BTF): a guest WRMSR to IA32_DEBUGCTL while a TF step is armed cannot reach hvstep (no API takes the guest's new DEBUGCTL, unlike set_guest_rflags for RFLAGS), so before_entry overwrites the guest's BTF with the saved one and the guest's own branch stepping becomes instruction stepping (design §2: the guest's own BTF is saved and restored like its TF).
-# HVSTEP BUG: vmx-tf: the same (guest BTF written while armed is lost).
+# rule: TfEngine.GuestBtfPreserved, TfEngine.GuestInstructionSteppingBeatsBranchRequest, btf_guest_write
+# TF policies: the guest's WRMSR of BTF goes through set_guest_debugctl(); the guest branch-stepping
+# itself wins over the client's instruction request (docs/step-rules.md), so the client's report #9
+# covers the NOP and the JMP together: INCOMPLETE by design, transparent.
         .intel_syntax noprefix
         .include "abi.inc"
         .text

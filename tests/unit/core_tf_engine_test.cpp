@@ -471,3 +471,25 @@ constexpr bool check_rep_iteration_is_one_step() {
 }
 HVSTEP_DUAL_TEST(TfEngine, RepIterationIsOneStep, check_rep_iteration_is_one_step)
 }  // namespace
+
+namespace {
+using namespace hvstep::core;
+// Rule "btf_guest_write": a guest WRMSR of DEBUGCTL while hvstep owns BTF
+// keeps hvstep's BTF in the register and the guest's in the state, which
+// comes back at disarm and is what the guest reads (found by the simulator's
+// guest_btf scenario).
+constexpr bool check_guest_debugctl_write_while_forced() {
+    namespace debugctl = hvstep::x86::debugctl;
+    auto s = arm(step_state{}, 0, granularity::instruction, persistence::continuous, true, false).state;
+    tf_entry_input in{};
+    in.rflags = hvstep::x86::rflags::reserved_one.mask;
+    s = plan_tf_entry(s, in).state;  // forcing, real BTF 0
+    const auto w = write_guest_debugctl(s, debugctl::btf.mask | debugctl::lbr.mask, 0);
+    const bool kept = w.real_debugctl == debugctl::lbr.mask && has(w.state, state_flag::guest_btf) &&
+                      guest_view_of_debugctl(w.state, w.real_debugctl) == (debugctl::btf.mask | debugctl::lbr.mask);
+    const auto back = plan_tf_entry(disarm(w.state, client_set::only(0)), in);
+    const auto idle = write_guest_debugctl(step_state{}, debugctl::btf.mask, 0);
+    return kept && back.btf && idle.real_debugctl == debugctl::btf.mask;
+}
+HVSTEP_DUAL_TEST(TfEngine, GuestDebugctlWriteWhileForced, check_guest_debugctl_write_while_forced)
+}  // namespace

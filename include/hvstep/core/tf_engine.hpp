@@ -38,6 +38,7 @@
 #include "hvstep/core/step_state.hpp"
 #include "hvstep/core/step_types.hpp"
 #include "hvstep/core/tf_ownership.hpp"
+#include "hvstep/x86/debugctl.hpp"
 #include "hvstep/x86/exception.hpp"
 #include "hvstep/x86/rflags.hpp"
 
@@ -67,6 +68,24 @@ constexpr std::uint32_t resumable_exception_vectors() noexcept {
 }
 inline constexpr std::uint32_t stepping_exception_intercepts = resumable_exception_vectors();
 
+
+// Rule "btf_guest_write": the guest writes IA32_DEBUGCTL (a WRMSR the
+// hypervisor emulates) while hvstep owns the real BTF: the BTF in the value is
+// the guest's from now on, and comes back at disarm like its TF; hvstep's BTF
+// stays in the register. The other bits are the guest's either way.
+struct debugctl_write {
+    step_state state{};
+    std::uint64_t real_debugctl = 0;
+};
+constexpr debugctl_write write_guest_debugctl(step_state s, std::uint64_t value, std::uint64_t real_before) noexcept {
+    if (!has(s, state_flag::tf_forced)) return {s, value};
+    s = with_flag(s, state_flag::guest_btf, x86::debugctl::btf.is_set(value));
+    return {s, x86::debugctl::btf.assign(value, x86::debugctl::btf.is_set(real_before))};
+}
+constexpr std::uint64_t guest_view_of_debugctl(const step_state& s, std::uint64_t real) noexcept {
+    if (!has(s, state_flag::tf_forced)) return real;
+    return x86::debugctl::btf.assign(real, has(s, state_flag::guest_btf));
+}
 
 // ---------------------------------------------------------------- entry ----
 

@@ -404,12 +404,26 @@ private:
                 return;
             }
             if (w == what::rdmsr) {
-                const std::uint64_t val = slot ? *slot : tmp;
+                std::uint64_t val = slot ? *slot : tmp;
+                if constexpr (P != policy::vmx_mtf) {
+                    if (id == msr::debugctl) {  // the guest sees its own BTF, not hvstep's
+                        auto dv = view();
+                        val = stepper.guest_debugctl(dv);
+                    }
+                }
                 gpr(rax) = val & 0xFFFFFFFF;
                 gpr(rdx) = val >> 32;
             } else {
                 std::uint64_t val = (gpr(rdx) << 32) | (gpr(rax) & 0xFFFFFFFF);
                 if (id == msr::debugctl) val &= 3u;
+                if constexpr (P != policy::vmx_mtf) {
+                    if (id == msr::debugctl) {  // while hvstep owns BTF, the write goes through it
+                        auto dv = view();
+                        stepper.set_guest_debugctl(dv, val);
+                        if constexpr (is_svm) val = m.vmcb.save.dbgctl;
+                        else val = m.get(vmx::vmcs_field::guest_debugctl);
+                    }
+                }
                 if constexpr (is_svm) {
                     *slot = val;
                 } else {

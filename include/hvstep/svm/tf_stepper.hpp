@@ -79,6 +79,18 @@ public:
         state_ = w.state;
         vmcb.set_rflags(w.real_rflags);
     }
+    // The guest's DebugCtl (VMCB DBGCTL, loaded by VMRUN with LBR
+    // virtualization) as it sees it, and its WRMSR while armed (core rule
+    // "btf_guest_write"): hvstep's BTF stays, the guest's is kept.
+    constexpr std::uint64_t guest_debugctl(Vmcb& vmcb) const noexcept {
+        return core::guest_view_of_debugctl(state_, vmcb.debugctl());
+    }
+    constexpr void set_guest_debugctl(Vmcb& vmcb, std::uint64_t value) noexcept {
+        const auto w = core::write_guest_debugctl(state_, value, vmcb.debugctl());
+        state_ = w.state;
+        vmcb.set_debugctl(w.real_debugctl);
+    }
+
     // Between on_exit() and before_entry(), VMCB.DR6 is the guest's own.
     constexpr std::uint64_t guest_dr6(Vmcb& vmcb) const noexcept { return vmcb.dr6(); }
     constexpr void set_guest_dr6(Vmcb& vmcb, std::uint64_t value) noexcept { vmcb.set_dr6(value); }

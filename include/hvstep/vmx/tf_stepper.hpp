@@ -51,6 +51,17 @@ public:
         step_io::write_guest_rflags(vmcs, state_, value);
     }
 
+    // The guest's IA32_DEBUGCTL as it sees it, and its WRMSR while armed
+    // (core rule "btf_guest_write"): hvstep's BTF stays, the guest's is kept.
+    constexpr std::uint64_t guest_debugctl(Vmcs& vmcs) const noexcept {
+        return core::guest_view_of_debugctl(state_, vmcs.read(vmcs_field::guest_debugctl));
+    }
+    constexpr void set_guest_debugctl(Vmcs& vmcs, std::uint64_t value) noexcept {
+        const auto w = core::write_guest_debugctl(state_, value, vmcs.read(vmcs_field::guest_debugctl));
+        state_ = w.state;
+        vmcs.write(vmcs_field::guest_debugctl, w.real_debugctl);
+    }
+
     constexpr core::exit_result on_exit(Vmcs& vmcs, std::uint32_t exit_reason_raw) noexcept {
         core::exit_result r{};
         if (idle()) {
