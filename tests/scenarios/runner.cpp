@@ -19,8 +19,15 @@
 namespace {
 using namespace hvstep::sim;
 
+// Step reports as runs of <cause><boundary>, e.g. "I1-4 E5 D6"; a report for clients other than
+// the introspection client alone carries them: "I5{d,i}" (d debugger, i introspection, n NMI window).
 std::string trace_tokens(const run_output& o, policy p) {
-    std::vector<std::pair<char, std::uint64_t>> t;
+    struct token {
+        char cause;
+        std::uint64_t boundary;
+        std::string clients;
+    };
+    std::vector<token> t;
     const bool tf = p != policy::vmx_mtf;
     for (const step_record& r : o.steps) {
         auto add = [&](const hvstep::core::step_report& rep, std::uint64_t b) {
@@ -33,7 +40,14 @@ std::string trace_tokens(const run_output& o, policy p) {
                 case hvstep::core::step_cause::host_breakpoint: c = 'H'; break;
                 default: break;
             }
-            t.emplace_back(c, b);
+            std::string who;
+            if (rep.clients != hvstep::core::client_set::only(hvstep::core::clients::introspection)) {
+                const char* names[] = {"d", "i", "n", "3", "4", "5", "6", "7"};
+                for (unsigned k = 0; k < 8; ++k)
+                    if (rep.clients.contains(k)) who += std::string(who.empty() ? "{" : ",") + names[k];
+                who += "}";
+            }
+            t.push_back(token{c, b, who});
         };
         if (r.report.any()) add(r.report, r.boundary + (tf && r.report.cause == hvstep::core::step_cause::event_delivery ? 1 : 0));
         if (r.emulation_report.any()) add(r.emulation_report, r.boundary);
@@ -41,9 +55,12 @@ std::string trace_tokens(const run_output& o, policy p) {
     std::string s;
     for (std::size_t k = 0; k < t.size();) {
         std::size_t j = k;
-        while (j + 1 < t.size() && t[j + 1].first == t[k].first && t[j + 1].second == t[j].second + 1) ++j;
-        s += (s.empty() ? "" : " ") + std::string(1, t[k].first) + std::to_string(t[k].second);
-        if (j > k) s += "-" + std::to_string(t[j].second);
+        while (j + 1 < t.size() && t[j + 1].cause == t[k].cause && t[j + 1].clients == t[k].clients &&
+               t[j + 1].boundary == t[j].boundary + 1)
+            ++j;
+        s += (s.empty() ? "" : " ") + std::string(1, t[k].cause) + std::to_string(t[k].boundary);
+        if (j > k) s += "-" + std::to_string(t[j].boundary);
+        s += t[k].clients;
         k = j + 1;
     }
     return s.empty() ? "-" : s;
