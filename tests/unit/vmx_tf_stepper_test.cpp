@@ -233,7 +233,7 @@ constexpr bool check_single_step_trap_is_the_clients_step() {
     const auto x = r.s.on_exit(r.vmcs, db_exit(r.vmcs, q_bs, rflags_if | tf, 0x1002));
     return x.was_step() && x.report.clients == core::client_set::only(debugger) && x.report.rip == 0x1002 &&
            !x.hypervisor_handles && !x.fixup.any() && r.vmcs.peek(F::vm_entry_interruption_info) == 0 &&
-           r.vmcs.guest_dr6 == dr6_init && r.vmcs.writes == 0 && r.vmcs.reads == 5;
+           r.vmcs.guest_dr6 == dr6_init && r.vmcs.writes == 0 && r.vmcs.reads == 4;
 }
 HVSTEP_DUAL_TEST(VmxTfStepper, SingleStepTrapIsTheClientsStep, check_single_step_trap_is_the_clients_step)
 
@@ -320,7 +320,7 @@ constexpr bool check_guest_trap_reinjected_as_hardware_db_with_guest_bits_only()
     const auto x = r.s.on_exit(r.vmcs, db_exit(r.vmcs, q_bs, rflags_if | tf, 0x1002));
     // write_dr6 merged the payload: B0-B3 of the old #DB cleared, BS set (SDM Vol. 3B §18.2.3).
     return x.was_step() && r.vmcs.peek(F::vm_entry_interruption_info) == 0x8000'0301U &&
-           r.vmcs.guest_dr6 == (dr6_init | dr6_bs) && r.vmcs.reads == 8 && r.vmcs.writes == 2;
+           r.vmcs.guest_dr6 == (dr6_init | dr6_bs) && r.vmcs.reads == 7 && r.vmcs.writes == 2;
 }
 HVSTEP_DUAL_TEST(VmxTfStepper, GuestTrapReinjectedAsHardwareDbWithGuestBitsOnly,
                  check_guest_trap_reinjected_as_hardware_db_with_guest_bits_only)
@@ -1026,7 +1026,7 @@ constexpr bool check_access_counts_per_hook() {
     const auto reason_db = db_exit(v, q_bs, rflags_if | tf, 0x1002);
     v.reset_counts();
     s.on_exit(v, reason_db);
-    ok = ok && v.reads == 5 && v.writes == 0;  // the clients' step
+    ok = ok && v.reads == 4 && v.writes == 0;  // the clients' step
     v.reset_counts();
     s.before_entry(v, next::ordinary);
     ok = ok && v.reads == 6 && v.writes == 0;  // steady entry
@@ -1042,7 +1042,7 @@ constexpr bool check_access_counts_per_hook() {
     s.disarm_all();
     v.reset_counts();
     s.before_entry(v, next::ordinary);
-    ok = ok && v.reads == 6 && v.writes == 2;  // first entry after disarm
+    ok = ok && v.reads == 5 && v.writes == 2;  // first entry after disarm
     v.reset_counts();
     s.before_entry(v, next::ordinary);
     return ok && v.reads == 0 && v.writes == 0;  // idle

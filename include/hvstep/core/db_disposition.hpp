@@ -91,6 +91,13 @@ constexpr db_disposition route_db(const step_state& s, mechanism m, std::uint32_
     return d;
 }
 
+// Only breakpoint hits need DR7 to be classified (execute breakpoints are
+// faults, data and I/O ones traps, SDM Vol. 3B Table 18-2); BS, BT, BD, RTM
+// and BLD are classified alone. Policies read DR7 only when this says so.
+constexpr bool needs_dr7_to_classify(std::uint32_t conditions) noexcept {
+    return (conditions & static_cast<std::uint32_t>(x86::dr6::breakpoint_hits.mask)) != 0;
+}
+
 // The same, when the guest's TF at the start of the instruction is all that
 // decides (no SYSRET was stepped).
 constexpr db_disposition route_db(const step_state& s, mechanism m, std::uint32_t conditions, std::uint64_t dr7,

@@ -103,30 +103,34 @@ public:
         }
         const std::uint64_t code = vmcb.exit_code();
         const bool parked = core::has(state_, core::state_flag::dr6_parked);
-        std::uint64_t guest_dr6 = vmcb.dr6();
+        const std::uint64_t vmcb_dr6 = vmcb.dr6();
+        std::uint64_t guest_dr6 = vmcb_dr6;
         std::uint32_t conditions = 0;
         if (parked) {
             // What VMCB.DR6 holds now is this run's conditions and nothing else.
-            conditions = static_cast<std::uint32_t>(x86::dr6::to_conditions(guest_dr6));
+            conditions = static_cast<std::uint32_t>(x86::dr6::to_conditions(vmcb_dr6));
             guest_dr6 = state_.parked_guest_dr6;
             state_ = core::with_flag(state_, core::state_flag::dr6_parked, false);
         }
 
         const core::tf_exit_input in = observe(vmcb, code, conditions, r);
         const auto d = core::decide_tf_exit(state_, in);
+        // Between exit and entry VMCB.DR6 is the guest's: its own, plus the
+        // payload of a #DB it receives; or, for a #DB that is the hypervisor's,
+        // what the processor would have left without hvstep.
+        std::uint64_t dr6_now = guest_dr6;
         if (in.kind == core::tf_exit_kind::debug_exception && d.hypervisor_handles) {
-            // The hypervisor's own #DB handling sees what the processor would
-            // have left in DR6 without hvstep: the guest's DR6 plus this cause.
-            vmcb.set_dr6(core::merge_into_dr6(guest_dr6, conditions));
-        } else if (parked || d.guest_db != 0) {
-            vmcb.set_dr6(d.guest_db != 0 ? core::merge_into_dr6(guest_dr6, d.guest_db) : guest_dr6);
+            dr6_now = core::merge_into_dr6(guest_dr6, conditions);
+        } else if (d.guest_db != 0) {
+            dr6_now = core::merge_into_dr6(guest_dr6, d.guest_db);
         }
+        if (dr6_now != vmcb_dr6) vmcb.set_dr6(dr6_now);  // spare the DRx clean bit
         if (d.guest_db != 0) {
-            inject_guest_db_side_effects(vmcb);
-        } else if (in.kind == core::tf_exit_kind::debug_exception && !d.hypervisor_handles) {
-            const auto restored =
-                core::dr7_after_hidden_db(in.dr7, core::has_more(state_, core::more_flag::guest_dr7_gd));
-            if (restored != in.dr7) vmcb.set_dr7(restored);
+            inject_guest_db_side_effects(vmcb, core::needs_dr7_to_classify(in.conditions) ? in.dr7 : vmcb.dr7());
+        } else if (in.kind == core::tf_exit_kind::debug_exception && !d.hypervisor_handles &&
+                   core::has_more(state_, core::more_flag::guest_dr7_gd)) {
+            const std::uint64_t dr7 = vmcb.dr7();
+            if (core::dr7_after_hidden_db(dr7, true) != dr7) vmcb.set_dr7(core::dr7_after_hidden_db(dr7, true));
         }
         if (d.reinject_event) reinject(vmcb, code);
         if (d.set_rf) vmcb.set_rflags(x86::rflags::rf.with(in.rflags));
@@ -141,7 +145,7 @@ public:
         const auto d = core::decide_after_emulation(state_, vmcb.rflags(), vmcb.rip());
         if (d.guest_db != 0) {
             vmcb.set_dr6(core::merge_into_dr6(vmcb.dr6(), d.guest_db));
-            inject_guest_db_side_effects(vmcb);
+            inject_guest_db_side_effects(vmcb, vmcb.dr7());
         }
         state_ = d.state;
         return core::emulation_result{d.report, d.guest_db != 0};
@@ -159,7 +163,7 @@ public:
         // TF VMRUN loads traps after the first guest instruction whatever the
         // interrupt shadow (APM Vol. 2 §15.5.1 "Basic Operation", §15.21.5
         // "Interrupt Shadows").
-        in.injecting = event_valid(vmcb.event_injection());
+        in.injecting = state_.is_armed() && event_valid(vmcb.event_injection());  // irrelevant once disarmed
         in.next = next;
 
         const bool controls_were_on = core::has(state_, core::state_flag::trap_controls);
@@ -172,8 +176,9 @@ public:
         if (p.trap_controls) {
             // Park the guest's DR6 so the next #DB intercept reports its own
             // cause only; remember its DR7.GD, which that intercept may clear.
-            state_.parked_guest_dr6 = static_cast<std::uint32_t>(vmcb.dr6());
-            vmcb.set_dr6(x86::dr6::init_value);
+            const std::uint64_t guest_dr6 = vmcb.dr6();
+            state_.parked_guest_dr6 = static_cast<std::uint32_t>(guest_dr6);
+            if (guest_dr6 != x86::dr6::init_value) vmcb.set_dr6(x86::dr6::init_value);  // spare the DRx clean bit
             state_ = core::with_flag(state_, core::state_flag::dr6_parked, true);
             state_ = core::with_more_flag(state_, core::more_flag::guest_dr7_gd, x86::dr7::gd.is_set(vmcb.dr7()));
         }
@@ -183,8 +188,7 @@ private:
     // Inject the guest's #DB (DR6 already merged) with what native delivery
     // also does: clear DR7.GD, and DEBUGCTL.BTF/LBR where VMRUN loads DBGCTL
     // (core rule "db_delivery_side_effects").
-    constexpr void inject_guest_db_side_effects(Vmcb& vmcb) noexcept {
-        const std::uint64_t dr7 = vmcb.dr7();
+    constexpr void inject_guest_db_side_effects(Vmcb& vmcb, std::uint64_t dr7) noexcept {
         if (core::dr7_after_db_delivery(dr7) != dr7) vmcb.set_dr7(core::dr7_after_db_delivery(dr7));
         if (vmcb.lbr_virtualization()) {
             const std::uint64_t debugctl = vmcb.debugctl();
@@ -205,7 +209,7 @@ private:
         if (code == raw(exit_code::excp_db)) {
             in.kind = core::tf_exit_kind::debug_exception;
             in.conditions = conditions;
-            in.dr7 = vmcb.dr7();
+            if (core::needs_dr7_to_classify(conditions)) in.dr7 = vmcb.dr7();
             in.hypervisor_intercepts = core::has_more(state_, core::more_flag::hypervisor_db_intercept);
         } else if (code == raw(exit_code::icebp)) {
             in.kind = core::tf_exit_kind::icebp;

@@ -100,7 +100,7 @@ public:
         in.shadow = step_io::shadow_from(interruptibility, vmcs.read(vmcs_field::guest_activity_state));
         const std::uint64_t pending = vmcs.read(vmcs_field::guest_pending_debug_exceptions);
         in.pending_bs = pending_debug_exceptions::bs.is_set(pending);
-        in.injecting = step_io::entry_injects_event(vmcs);
+        in.injecting = state_.is_armed() && step_io::entry_injects_event(vmcs);  // irrelevant once disarmed
         in.next = next;
 
         const bool controls_were_on = core::has(state_, core::state_flag::trap_controls);
@@ -136,7 +136,7 @@ private:
         if (db && type == interruption_type::hardware_exception) {
             in.kind = core::tf_exit_kind::debug_exception;
             in.conditions = step_io::conditions_from_qualification(vmcs.read(vmcs_field::exit_qualification));
-            in.dr7 = vmcs.read(vmcs_field::guest_dr7);
+            if (core::needs_dr7_to_classify(in.conditions)) in.dr7 = vmcs.read(vmcs_field::guest_dr7);
             in.hypervisor_intercepts = db_is_hypervisors;
         } else if (db && type == interruption_type::privileged_software_exception) {
             in.kind = core::tf_exit_kind::icebp;
