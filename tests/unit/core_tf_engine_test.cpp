@@ -493,3 +493,25 @@ constexpr bool check_guest_debugctl_write_while_forced() {
 }
 HVSTEP_DUAL_TEST(TfEngine, GuestDebugctlWriteWhileForced, check_guest_debugctl_write_while_forced)
 }  // namespace
+
+namespace {
+using namespace hvstep::core;
+// An intercepted exception is a boundary for armed clients even on an entry
+// where hvstep did not force TF (the one after an injection): found by the
+// demo's vmx-tf run (INT3 right after the guest's own #DB returned).
+constexpr bool check_delivery_reported_without_forced_tf() {
+    auto s = arm(step_state{}, 0, granularity::instruction, persistence::continuous, true, false).state;
+    tf_entry_input in{};
+    in.rflags = hvstep::x86::rflags::reserved_one.mask;
+    in.injecting = true;
+    s = plan_tf_entry(s, in).state;  // not forced
+    tf_exit_input bp{};
+    bp.kind = tf_exit_kind::exception;
+    bp.vector = static_cast<std::uint8_t>(hvstep::x86::vector::bp);
+    bp.rip = 0x1002a;
+    const auto d = decide_tf_exit(s, bp);
+    return !has(s, state_flag::tf_forced) && d.reinject_event && d.report.cause == step_cause::event_delivery &&
+           d.report.clients == client_set::only(0);
+}
+HVSTEP_DUAL_TEST(TfEngine, DeliveryReportedWithoutForcedTf, check_delivery_reported_without_forced_tf)
+}  // namespace

@@ -199,7 +199,9 @@ constexpr tf_exit_decision end_by_delivery(step_state s, const tf_exit_input& in
         return d;
     }
     d.reinject_event = true;
-    if (has(s, state_flag::tf_forced) && s.is_armed()) {
+    // The delivery is a boundary the armed clients asked to see, whether or
+    // not hvstep's TF was on (after an injection it is not).
+    if (s.is_armed()) {
         d.report = step_report{s.armed_clients(), step_cause::event_delivery, in.rip};
         s = retire_reported(s, d.report.clients);
     }
