@@ -8,52 +8,13 @@
 #include <cstdint>
 #include <string>
 
+#include "hvstep/sim/alu_flags.hpp"
 #include "hvstep/sim/cpu_core.hpp"
+#include "hvstep/sim/exec_result.hpp"
 
 namespace hvstep {
 inline namespace v0 {
 namespace sim {
-
-enum class ex : std::uint8_t { done, fault, software_event, intercepted, ended, error, halted };
-
-struct exec_result {
-    ex what = ex::done;
-    bool branch = false;        // a taken branch (for BTF)
-    bool rep_more = false;      // a REP iteration done, more to come (RIP stays)
-    bool sysret_tf = false;     // SYSRET loaded TF=1: it traps right after SYSRET
-    event ev{};                 // fault / software_event
-    std::string msg;            // error
-};
-
-namespace detail {
-__extension__ typedef unsigned __int128 u128;  // DIV r/m64 divides RDX:RAX (GCC/Clang extension)
-
-inline bool parity(std::uint64_t r) {
-    unsigned b = static_cast<unsigned>(r & 0xFF), c = 0;
-    for (; b; b &= b - 1) ++c;
-    return (c & 1u) == 0;
-}
-inline std::uint64_t szp(std::uint64_t r, unsigned size) {
-    const std::uint64_t m = cpu_core::mask_of(size), sign = std::uint64_t{1} << (8 * size - 1);
-    r &= m;
-    return (r == 0 ? fl::zf : 0) | ((r & sign) ? fl::sf : 0) | (parity(r) ? fl::pf : 0);
-}
-inline bool cond(std::uint8_t cc, std::uint64_t f) {
-    const bool cf = f & fl::cf, zf = f & fl::zf, sf = f & fl::sf, of = f & fl::of, pf = f & fl::pf;
-    bool r = false;
-    switch (cc >> 1) {
-        case 0: r = of; break;
-        case 1: r = cf; break;
-        case 2: r = zf; break;
-        case 3: r = cf || zf; break;
-        case 4: r = sf; break;
-        case 5: r = pf; break;
-        case 6: r = sf != of; break;
-        case 7: r = zf || (sf != of); break;
-    }
-    return (cc & 1u) ? !r : r;
-}
-}  // namespace detail
 
 inline exec_result execute(cpu_core& c, const insn& i) {
     using namespace detail;
