@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs hvstep's whole test suite: `cmake --workflow --preset test` (configure build/test, build,
-# ctest -j2). First makes sure the Debian packages in scripts/packages.txt are installed:
-# installs the missing ones when run as root, otherwise lists them and exits 1.
+# ctest -j2), then `cmake --workflow --preset test-sanitize` (the unit tests again, built with
+# AddressSanitizer and UndefinedBehaviorSanitizer in build/sanitize). First makes sure the Debian
+# packages in scripts/packages.txt are installed: installs the missing ones when run as root,
+# otherwise lists them and exits 1.
 #
 # Environment: HVSTEP_REQUIRE_EMULATORS=1 turns every "tool not installed → test skipped" into a
 # failure (CI sets it through .ci/run); it is passed through to ctest unchanged.
@@ -40,4 +42,10 @@ if ((${#missing[@]} > 0)); then
 fi
 
 echo "test.sh: HVSTEP_REQUIRE_EMULATORS=${HVSTEP_REQUIRE_EMULATORS:-0}"
-exec cmake --workflow --preset test
+status=0
+cmake --workflow --preset test || status=$?
+# The unit tests once more, under AddressSanitizer and UndefinedBehaviorSanitizer (build/sanitize).
+# It runs even when the first workflow failed, so one run reports both.
+echo "test.sh: the unit tests under ASan and UBSan (preset test-sanitize)"
+cmake --workflow --preset test-sanitize || status=$?
+exit "$status"
