@@ -23,8 +23,9 @@
 //       DR6 the guest's handler will read (minus sticky bits that were already there) is never
 //       fault or mixed when the exit's own conditions were trap-class;
 //   I7  after disarm + before_entry, RFLAGS.TF is what the guest owns (guest_rflags() before the
-//       entry) and the hypervisor's controls are exactly its originals (VMX exception bitmap or
-//       primary controls; SVM exception, misc2 and DR intercept words and LBR virtualization);
+//       entry; on VMX, DEBUGCTL.BTF likewise through guest_debugctl()) and the hypervisor's
+//       controls are exactly its originals (VMX exception bitmap or primary controls; SVM
+//       exception, misc2 and DR intercept words and LBR virtualization);
 //   plus: hvstep writes only the fields its policy documents, never a value wider than a VMCS
 //   field, clears the VMCB clean bit of every group it changes, never pushes its own TF with an
 //   injected event, gives SVM's parked guest DR6 back unchanged when it injects nothing, applies
