@@ -80,7 +80,9 @@ constexpr db_disposition route_db(const step_state& s, mechanism m, std::uint32_
     }
     d.report.rip = rip;
 
-    const bool fault = x86::classify_db(conditions, dr7) == x86::db_class::fault;
+    // The class matters only for a part that goes somewhere: a pure step trap
+    // of hvstep's skips the classification (the exit path's largest cost).
+    const bool fault = (guest_part | clients_part) != 0 && x86::classify_db(conditions, dr7) == x86::db_class::fault;
     d.guest_conditions = guest_part;
     d.guest_fault_class = fault && guest_part != 0;
     d.resume_with_rf = fault && guest_part == 0 && clients_part != 0;
