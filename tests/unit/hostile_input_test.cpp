@@ -4,8 +4,9 @@
 // through the public hooks over an in-memory VMCS (mock_vmcs) or VMCB page (svm::vmcb_page).
 // Tests are named after the case; docs/reliability.md lists them with the decision each pins.
 //
-// Cases that show a library bug are DISABLED_ with a `// BUG:` comment (input, sequence, expected
-// and actual): they run with --gtest_also_run_disabled_tests, and pass once the library is fixed.
+// A case that shows a library bug not fixed yet is DISABLED_ with a `// BUG:` comment (input,
+// sequence, expected and actual), listed in docs/step-rules.md as an open bug; it runs with
+// --gtest_also_run_disabled_tests and passes once the library is fixed.
 
 #include <gtest/gtest.h>
 
@@ -746,7 +747,7 @@ HVSTEP_DUAL_TEST(HostileInput, VmxTaskSwitchWithTBit, check_vmx_task_switch_with
 
 // ============================================================ bugs ====
 
-// BUG: svm::tf_stepper::before_entry is not idempotent (the VMX policies are).
+// Fixed (was a BUG found here): svm::tf_stepper::before_entry is idempotent, as the VMX policies are.
 //   Input: guest DR6 = 0xffff0ff1 (B0 from an earlier #DB of its own); arm(debugger);
 //   before_entry; before_entry again with no #VMEXIT in between (a hypervisor that backs out of
 //   VMRUN to handle host work and comes back through its entry path); #VMEXIT #DB with BS.
@@ -779,9 +780,9 @@ constexpr bool check_svm_before_entry_twice() {
     q.before_entry(wp, next::ordinary);
     return kept && w.save.dr6 == 0xFFFF'0FF1;
 }
-TEST(HostileInput, DISABLED_SvmBeforeEntryTwice) { EXPECT_TRUE(hvstep_test::run_at_runtime(&check_svm_before_entry_twice)); }
+HVSTEP_DUAL_TEST(HostileInput, SvmBeforeEntryTwice, check_svm_before_entry_twice)
 
-// BUG: a stale trap of hvstep's own TF behind a #DB intercept the hypervisor has too is handed to
+// Fixed (was a BUG found here): a stale trap of hvstep's own TF behind a #DB intercept the hypervisor has too was handed to
 // the hypervisor, and on SVM hvstep merges its BS into the guest's DR6.
 //   Input (svm::tf_stepper): the hypervisor intercepts #DB itself (exception intercept bit 1);
 //   guest TF=0; arm(debugger); before_entry (TF forced); disarm(debugger) before the exit (a
@@ -814,11 +815,9 @@ constexpr bool check_stale_trap_behind_hypervisor_db_intercept() {
     const auto s = q.on_exit(v, 0);
     return svm_ok && !s.hypervisor_handles;
 }
-TEST(HostileInput, DISABLED_StaleTrapBehindHypervisorDbIntercept) {
-    EXPECT_TRUE(hvstep_test::run_at_runtime(&check_stale_trap_behind_hypervisor_db_intercept));
-}
+HVSTEP_DUAL_TEST(HostileInput, StaleTrapBehindHypervisorDbIntercept, check_stale_trap_behind_hypervisor_db_intercept)
 
-// BUG: LBR virtualization that hvstep turned on for a branch step stays on after the disarm when
+// Fixed (was a BUG found here): LBR virtualization that hvstep turned on for a branch step stayed on after the disarm when
 // the real BTF is already 0 at that entry.
 //   Input (svm::tf_stepper): LBR virtualization off (the hypervisor's choice); arm(debugger,
 //   branch); before_entry (hvstep turns LBR virtualization on, DBGCTL.BTF=1); the guest clears
@@ -841,9 +840,7 @@ constexpr bool check_lbr_virtualization_given_back() {
     p.before_entry(page, next::ordinary);
     return on && !page.lbr_virtualization();
 }
-TEST(HostileInput, DISABLED_LbrVirtualizationGivenBackAfterBranchStep) {
-    EXPECT_TRUE(hvstep_test::run_at_runtime(&check_lbr_virtualization_given_back));
-}
+HVSTEP_DUAL_TEST(HostileInput, LbrVirtualizationGivenBackAfterBranchStep, check_lbr_virtualization_given_back)
 
 // BUG: a hypervisor that intercepts only some of the MOV DR6/DR4 accesses loses them at the
 // disarm entry.

@@ -945,14 +945,16 @@ HVSTEP_DUAL_TEST(SvmTfStepper, InjectedGuestDbClearsGd, check_injected_guest_db_
 // the exit (APM Vol. 2 §15.12.2); the guest never receives that #DB, so GD
 // comes back (found by the simulator's dr7_gd scenario).
 constexpr bool check_consumed_db_restores_guest_gd() {
-    auto r = armed(rflags_if);
-    r.vmcb.poke(S::dr7, x86::dr7::init_value | x86::dr7::gd.mask);
-    r.s.before_entry(r.vmcb, next::ordinary);
-    db_exit(r.vmcb, dr6_init | dr6_bs, rflags_if | tf, 0x1002);
-    r.vmcb.poke(S::dr7, x86::dr7::init_value);  // cleared by the #DB before the intercept
-    const auto x = r.s.on_exit(r.vmcb);
-    return x.was_step() && r.vmcb.peek(S::event_injection) == 0 &&
-           r.vmcb.peek(S::dr7) == (x86::dr7::init_value | x86::dr7::gd.mask);
+    auto v = guest_at(rflags_if);
+    v.poke(S::dr7, x86::dr7::init_value | x86::dr7::gd.mask);
+    stepper s;
+    s.arm(debugger);
+    s.before_entry(v, next::ordinary);
+    db_exit(v, dr6_init | dr6_bs, rflags_if | tf, 0x1002);
+    v.poke(S::dr7, x86::dr7::init_value);  // cleared by the #DB before the intercept
+    const auto x = s.on_exit(v);
+    return x.was_step() && v.peek(S::event_injection) == 0 &&
+           v.peek(S::dr7) == (x86::dr7::init_value | x86::dr7::gd.mask);
 }
 HVSTEP_DUAL_TEST(SvmTfStepper, ConsumedDbRestoresGuestGd, check_consumed_db_restores_guest_gd)
 

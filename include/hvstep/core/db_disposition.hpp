@@ -39,6 +39,7 @@ struct db_disposition {
     bool guest_fault_class = false;       // class of the re-injected #DB (the original's)
     bool resume_with_rf = false;          // a consumed instruction-breakpoint fault
     bool hypervisor_handles = false;      // not hvstep's #DB at all (its intercept is the hypervisor's)
+    std::uint32_t hypervisor_conditions = 0;  // what the hypervisor's own #DB handling is told of
 
     constexpr bool reinject() const noexcept { return guest_conditions != 0; }
 };
@@ -59,6 +60,7 @@ constexpr db_disposition route_db(const step_state& s, mechanism m, std::uint32_
     std::uint32_t guest_part = conditions & routable_conditions & ~clients_part & ~bs;
 
     bool clients_step = false;
+    bool hvstep_only_bs = false;  // a trap of hvstep's own TF nobody else owns (stale after disarm)
     if ((conditions & bs) != 0) {
         const bool forced = m == mechanism::trap_flag && has(s, state_flag::tf_forced);
         // Under TF any single-step trap is an instruction boundary the armed
@@ -68,6 +70,7 @@ constexpr db_disposition route_db(const step_state& s, mechanism m, std::uint32_
         clients_step = m == mechanism::trap_flag && s.is_armed();
         const bool guest_owned = m == mechanism::monitor_trap_flag || guest_tf_trap || !forced;
         if (guest_owned) guest_part |= bs;
+        hvstep_only_bs = forced && !guest_owned;
     }
 
     if (clients_step) {
@@ -86,9 +89,12 @@ constexpr db_disposition route_db(const step_state& s, mechanism m, std::uint32_
     d.guest_conditions = guest_part;
     d.guest_fault_class = fault && guest_part != 0;
     d.resume_with_rf = fault && guest_part == 0 && clients_part != 0;
-    // hvstep never consumed anything and did not ask for the intercept: let the
-    // hypervisor's own #DB handling run on the untouched exit.
-    d.hypervisor_handles = !clients_step && clients_part == 0 && db_intercept_is_hypervisors;
+    // hvstep took no part and the hypervisor intercepts #DB itself: its own
+    // handling runs, told of every condition but a BS of hvstep's own TF (a
+    // stale trap after disarm is hvstep's alone, never the hypervisor's).
+    d.hypervisor_conditions = (conditions & routable_conditions) & ~(hvstep_only_bs ? bs : 0U);
+    d.hypervisor_handles =
+        !clients_step && clients_part == 0 && db_intercept_is_hypervisors && d.hypervisor_conditions != 0;
     if (d.hypervisor_handles) d.guest_conditions = 0;
     return d;
 }

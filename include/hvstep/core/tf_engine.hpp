@@ -179,6 +179,7 @@ struct tf_exit_decision {
     step_state state{};
     step_report report{};
     bool hypervisor_handles = false;      // run the hypervisor's own handling of this exit
+    std::uint32_t hypervisor_db = 0;      // a #DB that is the hypervisor's: the conditions it is told of
     std::uint32_t guest_db = 0;           // #DB conditions to inject into the guest (0: none)
     bool guest_db_fault = false;          // its class, for RIP/RF handling
     bool reinject_event = false;          // re-inject the intercepted exception / INT1 as it was
@@ -237,6 +238,7 @@ constexpr tf_exit_decision decide_tf_exit(step_state s, const tf_exit_input& in)
     d.guest_db_fault = route.guest_fault_class;
     d.set_rf = route.resume_with_rf;
     d.hypervisor_handles = route.hypervisor_handles;
+    if (d.hypervisor_handles) d.hypervisor_db = route.hypervisor_conditions;
 
     // A BS trap means the stepped instruction completed with hvstep's TF.
     const bool completed = (in.conditions & static_cast<std::uint32_t>(x86::dr6::bs.mask)) != 0;

@@ -120,7 +120,7 @@ public:
         // what the processor would have left without hvstep.
         std::uint64_t dr6_now = guest_dr6;
         if (in.kind == core::tf_exit_kind::debug_exception && d.hypervisor_handles) {
-            dr6_now = core::merge_into_dr6(guest_dr6, conditions);
+            dr6_now = core::merge_into_dr6(guest_dr6, d.hypervisor_db);
         } else if (d.guest_db != 0) {
             dr6_now = core::merge_into_dr6(guest_dr6, d.guest_db);
         }
@@ -171,16 +171,25 @@ public:
         state_ = p.state;
 
         if (p.rflags != in.rflags) vmcb.set_rflags(p.rflags);
-        if (p.btf != in.btf) switch_btf(vmcb, debugctl, lbr, p.btf);
+        // LBR virtualization hvstep turned on goes back off with the branch step,
+        // even when the guest (or a delivered #DB) already cleared BTF.
+        const bool give_back_lbr = !p.btf && core::has_more(state_, core::more_flag::lbr_virtualization_ours);
+        if (p.btf != in.btf || give_back_lbr) switch_btf(vmcb, debugctl, lbr, p.btf);
         if (p.trap_controls != controls_were_on) switch_intercepts(vmcb, p.trap_controls);
-        if (p.trap_controls) {
+        const bool parked = core::has(state_, core::state_flag::dr6_parked);
+        if (p.trap_controls && !parked) {
             // Park the guest's DR6 so the next #DB intercept reports its own
             // cause only; remember its DR7.GD, which that intercept may clear.
+            // Once per run: a second entry without an exit keeps what it has.
             const std::uint64_t guest_dr6 = vmcb.dr6();
             state_.parked_guest_dr6 = static_cast<std::uint32_t>(guest_dr6);
             if (guest_dr6 != x86::dr6::init_value) vmcb.set_dr6(x86::dr6::init_value);  // spare the DRx clean bit
             state_ = core::with_flag(state_, core::state_flag::dr6_parked, true);
             state_ = core::with_more_flag(state_, core::more_flag::guest_dr7_gd, x86::dr7::gd.is_set(vmcb.dr7()));
+        } else if (!p.trap_controls && parked) {
+            // Disarmed between two entries: the guest gets its DR6 back with the intercepts gone.
+            vmcb.set_dr6(state_.parked_guest_dr6);
+            state_ = core::with_flag(state_, core::state_flag::dr6_parked, false);
         }
     }
 
