@@ -69,17 +69,17 @@ inline std::string load(guest_memory& m, cpu_state& s, const std::vector<std::ui
     if (program.size() > max_program) return "program larger than the ABI's 448 KiB";
     (void)m.write(runtime_code, runtime_bytes, sizeof runtime_bytes);
     for (unsigned v = 0; v < 256; ++v) {
-        std::uint8_t stub[16];
+        std::uint8_t entry_code[16];
         unsigned k = 0;
-        if (!cpu_pushes_error(v)) { stub[k++] = 0x6A; stub[k++] = 0x00; }        // push 0
-        stub[k++] = 0x68;                                                        // push imm32 vector
-        for (unsigned b = 0; b < 4; ++b) stub[k++] = static_cast<std::uint8_t>(b == 0 ? v : 0);
+        if (!cpu_pushes_error(v)) { entry_code[k++] = 0x6A; entry_code[k++] = 0x00; }        // push 0
+        entry_code[k++] = 0x68;                                                        // push imm32 vector
+        for (unsigned b = 0; b < 4; ++b) entry_code[k++] = static_cast<std::uint8_t>(b == 0 ? v : 0);
         const std::uint64_t at = stubs + 16u * v, after = at + k + 5;
         const auto rel = static_cast<std::uint32_t>(runtime_code - after);
-        stub[k++] = 0xE9;                                                        // jmp rel32 common
-        for (unsigned b = 0; b < 4; ++b) stub[k++] = static_cast<std::uint8_t>(rel >> (8 * b));
-        while (k < 16) stub[k++] = 0x90;
-        (void)m.write(at, stub, 16);
+        entry_code[k++] = 0xE9;                                                        // jmp rel32 common
+        for (unsigned b = 0; b < 4; ++b) entry_code[k++] = static_cast<std::uint8_t>(rel >> (8 * b));
+        while (k < 16) entry_code[k++] = 0x90;
+        (void)m.write(at, entry_code, 16);
         write_gate(m, v, at);
     }
     m.poke(tss + 4, 8, kernel_stack_top);
