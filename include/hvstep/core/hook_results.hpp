@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "hvstep/core/step_types.hpp"
-#include "hvstep/x86/rflags.hpp"
+#include "hvstep/core/tf_ownership.hpp"
 
 namespace hvstep {
 inline namespace v0 {
@@ -23,12 +23,13 @@ struct guest_fixup {
 
     constexpr bool any() const noexcept { return clear_tf_at_stack_top || set_r11_tf; }
     // The 16-, 32- or 64-bit flags image at the guest's RSP, repaired (bit 8
-    // lies in the lowest 16 bits whatever the operand size).
+    // lies in the lowest 16 bits whatever the operand size). The repair is
+    // tf_ownership.hpp's rule "no_tf_leak".
     constexpr std::uint64_t fixed_stack_image(std::uint64_t image) const noexcept {
-        return clear_tf_at_stack_top ? x86::rflags::tf.without(image) : image;
+        return clear_tf_at_stack_top ? guest_flags_image(false, image) : image;
     }
     constexpr std::uint64_t fixed_r11(std::uint64_t r11) const noexcept {
-        return set_r11_tf ? x86::rflags::tf.assign(r11, r11_tf) : r11;
+        return set_r11_tf ? guest_flags_image(r11_tf, r11) : r11;
     }
 };
 

@@ -41,7 +41,6 @@ struct mtf_entry_plan {
 
 constexpr mtf_entry_plan plan_mtf_entry(step_state s, bool injecting) noexcept {
     mtf_entry_plan p{};
-    s = end_of_exit(s);
     const bool want = s.is_armed();
     p.changed = want != has(s, state_flag::trap_controls);
     p.mtf_control = want;

@@ -82,8 +82,9 @@ constexpr step_state with_more_flag(step_state s, std::uint8_t flag, bool on) no
     return s;
 }
 
-// The exit's handling is over (the next entry, or after_emulation consumed
-// it): forget what was recorded for it.
+// The exit's handling is over (after_emulation consumed it, or the policy's
+// before_entry, which calls this first on every entry, idle or not): forget
+// what was recorded for it.
 constexpr step_state end_of_exit(step_state s) noexcept {
     s = with_more_flag(s, more_flag::emulation_tf_recorded, false);
     return with_more_flag(s, more_flag::emulation_tf, false);

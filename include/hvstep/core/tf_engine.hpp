@@ -109,7 +109,6 @@ struct tf_entry_plan {
 
 constexpr tf_entry_plan plan_tf_entry(step_state s, const tf_entry_input& in) noexcept {
     tf_entry_plan p{};
-    s = end_of_exit(s);
     const bool was_forced = has(s, state_flag::tf_forced);
     // While hvstep forces TF it owns the real BTF too; otherwise both
     // registers hold the guest's own values.
